@@ -1,0 +1,40 @@
+import type { CallingOptions, Context, ServiceBroker } from "moleculer";
+import type { CatalogActions, CatalogEvents } from "./catalog";
+
+export * from "./access";
+export * from "./common";
+export * from "./catalog";
+
+/**
+ * Every action a service may call on another, with its params and result.
+ * Each service's contract file adds its own interface here.
+ */
+export interface ActionContracts extends CatalogActions {}
+
+/** Every event payload, by event name. */
+export interface EventContracts extends CatalogEvents {}
+
+export type ActionName = keyof ActionContracts;
+export type ParamsOf<N extends ActionName> = ActionContracts[N]["params"];
+export type ResultOf<N extends ActionName> = ActionContracts[N]["result"];
+
+type Caller = Pick<Context, "call"> | Pick<ServiceBroker, "call">;
+
+/** A typed `ctx.call` / `broker.call`: the action name fixes params and result types. */
+export function call<N extends ActionName>(
+  caller: Caller,
+  action: N,
+  params: ParamsOf<N>,
+  opts?: CallingOptions,
+): Promise<ResultOf<N>> {
+  return (caller as Pick<ServiceBroker, "call">).call<ResultOf<N>, ParamsOf<N>>(action, params, opts);
+}
+
+/** A typed `ctx.emit`. */
+export function emit<E extends keyof EventContracts>(
+  emitter: Pick<Context, "emit"> | Pick<ServiceBroker, "emit">,
+  event: E,
+  payload: EventContracts[E],
+): Promise<void> {
+  return (emitter as Pick<ServiceBroker, "emit">).emit(event, payload) as Promise<void>;
+}

@@ -1,0 +1,110 @@
+import path from "node:path";
+import type { ServiceSchema } from "moleculer";
+import MoleculerDb, { MemoryAdapter, type DbAdapter } from "moleculer-db";
+import MongoAdapter from "moleculer-db-adapter-mongo";
+import { envOptional, envString, isTest } from "../lib/env";
+import { lockDataFile } from "../lib/data-lock";
+
+/**
+ * Storage for one service.
+ *
+ * - MONGO_URI set: MongoDB. Each service gets its own *database*
+ *   (`<NAMESPACE>_<service>`), not just a collection: a database is the unit
+ *   MongoDB grants rights on and the unit one can move to another server, so
+ *   the boundary "no service reads another's data" can be enforced, not just
+ *   promised.
+ * - otherwise: an embedded NeDB file, DATA_DIR/<collection>.db (./data).
+ *   DATA_DIR=:memory: (the default under jest) keeps it in memory.
+ *
+ * An NeDB file belongs to one process, so replicas of a stateful service need
+ * MONGO_URI; lib/data-lock.ts makes a second process on the same file fail fast.
+ */
+export interface StoreLocation {
+  /** The owning service; with MongoDB, the database is named after it. */
+  service: string;
+  /** Collection name, unique across Agora (also the NeDB file name). */
+  collection: string;
+}
+
+export function storeKind(): "mongo" | "memory" | "file" {
+  if (envOptional("MONGO_URI")) return "mongo";
+  const dataDir = envOptional("DATA_DIR");
+  if (dataDir === ":memory:" || (dataDir === undefined && isTest())) return "memory";
+  return "file";
+}
+
+/** A moleculer-db adapter for the given store location, chosen from the environment. */
+export function createAdapter({ service, collection }: StoreLocation): DbAdapter {
+  switch (storeKind()) {
+    case "mongo": {
+      const dbName = `${envString("NAMESPACE", "agora")}_${service}`.replace(/[^\w-]/g, "_");
+      return new MongoAdapter(envString("MONGO_URI", ""), {}, dbName) as unknown as DbAdapter;
+    }
+    case "memory":
+      return new MemoryAdapter();
+    case "file": {
+      const filename = path.resolve(envString("DATA_DIR", "data"), `${collection}.db`);
+      lockDataFile(filename);
+      return new MemoryAdapter({ filename });
+    }
+  }
+}
+
+/** The default moleculer-db actions; each service declares its own instead. */
+const noDefaultActions = Object.fromEntries(
+  ["find", "count", "list", "create", "insert", "get", "update", "remove"].map((name) => [name, false]),
+);
+
+/** What a service using the mixin can rely on (typing for `this`). */
+export interface DbMethods {
+  adapter: DbAdapter & { find(filters: object): Promise<unknown[]> };
+  transformDocuments<T>(ctx: unknown, params: object, docs: unknown): Promise<T>;
+  entityChanged(type: "created" | "updated" | "removed", json: unknown, ctx: unknown, raw?: unknown): Promise<void>;
+  ensureUniqueIndex(field: string): Promise<void>;
+  /** Optional: prepares the store (indexes) after connecting. */
+  prepareStore?(): Promise<void>;
+  /** Optional: fills an empty collection with demo data after connecting. */
+  seedDB?(): Promise<void>;
+}
+
+/**
+ * The db mixin: one adapter, one collection, no default actions (nothing is
+ * exposed that the service did not declare with its own params schema), and
+ * cluster-wide cache invalidation: moleculer-db broadcasts
+ * `cache.clean.<service>` after every write and each node clears its own
+ * cache when it hears it, so no node serves stale reads after a write.
+ */
+export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
+  return {
+    mixins: [MoleculerDb as unknown as Partial<ServiceSchema>],
+    adapter: createAdapter(location),
+    collection: location.collection,
+    settings: { idField: "id" },
+    actions: noDefaultActions,
+    events: {
+      [`cache.clean.${location.service}`]: {
+        handler(this: { broker: { cacher?: { clean(m: string): Promise<unknown> } }; fullName: string }) {
+          return this.broker.cacher?.clean(`${this.fullName}.**`);
+        },
+      },
+    },
+    methods: {
+      /** A unique index on one field, in whichever store is in use. */
+      async ensureUniqueIndex(this: DbMethods, field: string) {
+        const adapter = this.adapter as unknown as {
+          db?: { ensureIndex?(o: object): Promise<void> | void; ensureIndexAsync?(o: object): Promise<void> };
+          collection?: { createIndex(spec: object, o: object): Promise<unknown> };
+        };
+        if (adapter.collection) await adapter.collection.createIndex({ [field]: 1 }, { unique: true });
+        else if (adapter.db?.ensureIndexAsync) await adapter.db.ensureIndexAsync({ fieldName: field, unique: true });
+      },
+    },
+    async afterConnected(this: DbMethods & { logger: { info(m: string): void } }) {
+      await this.prepareStore?.();
+      if (this.seedDB && (await this.adapter.count()) === 0) {
+        await this.seedDB();
+        this.logger.info("Seeded the empty collection with demo data.");
+      }
+    },
+  } as Partial<ServiceSchema>;
+}

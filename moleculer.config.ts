@@ -1,0 +1,139 @@
+import os from "node:os";
+import path from "node:path";
+import type { BrokerOptions, Errors, LogLevels } from "moleculer";
+import { envInt, envOptional, envString, isProduction } from "./lib/env";
+import { transporterFromEnv } from "./lib/transporter";
+import { replCommands } from "./lib/repl-commands";
+
+/**
+ * Broker configuration, shared by every Agora node. Each value comes from the
+ * environment with a default that suits a laptop; the README lists them all.
+ *
+ *   NAMESPACE    cluster name; nodes only see nodes of the same namespace (agora)
+ *   NODE_ID      unique node name (host name + pid)
+ *   LOGLEVEL     "info", or per module: "info,CATALOG=debug,TRANSIT=warn"
+ *   LOG_FORMAT   "json" (default when NODE_ENV=production) or "short"
+ *   SERVICES     comma list of services this node runs (all)
+ *   TRANSPORTER  e.g. nats://127.0.0.1:4222 (none: a single process)
+ *   REQUEST_TIMEOUT  ms before a call fails with RequestTimeoutError (10000)
+ */
+
+function logLevelFromEnv(): BrokerOptions["logLevel"] {
+  const parts = envString("LOGLEVEL", "info")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const levels: Record<string, LogLevels> = {};
+  let global: LogLevels = "info";
+  for (const part of parts) {
+    const [module, level] = part.includes("=") ? part.split("=") : ["**", part];
+    if (module === "**") global = level as LogLevels;
+    else levels[module.toUpperCase()] = level as LogLevels;
+  }
+  return { ...levels, "**": global };
+}
+
+// moleculer-runner loads every *.service file under SERVICEDIR, or only the
+// folders named in SERVICES (e.g. SERVICES=api,catalog). Defaulting SERVICEDIR
+// to the services folder beside this file makes the same command work for the
+// TypeScript sources (dev) and the compiled dist/ (production).
+process.env.SERVICEDIR ??= path.join(__dirname, "services");
+
+const config: BrokerOptions = {
+  namespace: envString("NAMESPACE", "agora"),
+  // Host name + pid is unique per process on one machine and per pod in a cluster.
+  nodeID: envOptional("NODE_ID") ?? `${os.hostname()}-${process.pid}`,
+
+  logger: {
+    type: "Console",
+    options: {
+      // JSON lines are for machines (log shippers); "short" is for people.
+      formatter: envString("LOG_FORMAT", isProduction() ? "json" : "short"),
+      colors: !isProduction(),
+      moduleColors: false,
+      autoPadding: false,
+    },
+  },
+  logLevel: logLevelFromEnv(),
+
+  transporter: transporterFromEnv(),
+  // JSON is readable on the wire (nats sub '>') and fast enough: the NATS hop,
+  // not encoding, is what limits throughput on small payloads.
+  serializer: "JSON",
+
+  // 10 s covers a checkout (several hops plus a password hash) with margin;
+  // anything slower is a fault that callers should see, not wait for.
+  requestTimeout: envInt("REQUEST_TIMEOUT", 10_000),
+
+  // Retry only errors that say they are retryable (timeouts, node gone). Every
+  // action that changes state is idempotent by key (orderId, sku, email), so a
+  // retried call cannot apply twice.
+  retryPolicy: {
+    enabled: true,
+    retries: 3,
+    delay: 100,
+    maxDelay: 1000,
+    factor: 2,
+    check: (err: Error) => !!(err as Errors.MoleculerRetryableError).retryable,
+  },
+
+  // Spread calls round-robin over all instances, but use a local instance when
+  // there is one: an in-process call costs microseconds, a NATS hop ~0.1 ms.
+  registry: {
+    strategy: "RoundRobin",
+    preferLocal: true,
+  },
+
+  // Stop calling an endpoint that fails half of its calls (after 20 calls in a
+  // minute) and probe it again after 10 s. Client errors (4xx) are the caller's
+  // fault and do not trip it.
+  circuitBreaker: {
+    enabled: true,
+    threshold: 0.5,
+    minRequestCount: 20,
+    windowTime: 60,
+    halfOpenTime: 10_000,
+    check: (err: Error) => {
+      const code = (err as Errors.MoleculerError).code;
+      return typeof code !== "number" || code >= 500;
+    },
+  },
+
+  // Cap concurrent executions per action so one hot action cannot starve the
+  // event loop; excess calls queue instead of failing, up to a bounded queue.
+  bulkhead: {
+    enabled: true,
+    concurrency: 100,
+    maxQueueSize: 1000,
+  },
+
+  // Graceful shutdown: on SIGTERM a node stops taking new calls, waits for the
+  // ones in flight (up to 10 s, below Kubernetes' 30 s grace period), then leaves.
+  tracking: {
+    enabled: true,
+    shutdownTimeout: envInt("SHUTDOWN_TIMEOUT", 10_000),
+  },
+
+  // Per-node memory cache. Writes broadcast "cache.clean.<service>" so every
+  // node drops its copy (see mixins/db.mixin.ts). clone: callers get their own
+  // copy and cannot corrupt the cached value by mutating it.
+  cacher: {
+    type: "Memory",
+    options: { ttl: envInt("CACHE_TTL", 30), clone: true },
+  },
+
+  // fastest-validator: every action declares a params schema; see the
+  // *.params.ts modules beside each service.
+  validator: true,
+
+  // Metrics and tracing: see the observability issue. They stay off until
+  // configured so they cost nothing here.
+  metrics: false,
+  tracing: false,
+
+  replOptions: {
+    customCommands: replCommands,
+  },
+};
+
+export default config;

@@ -1,0 +1,47 @@
+/**
+ * The JSON body of an error response: `{ name, message, code, type, data }`.
+ * Client errors (4xx) keep their message and data, minus any echo of the
+ * input value (it may be a password or a card number). Server errors (5xx)
+ * hide internals behind a generic message; the log has the details.
+ */
+export interface PublicError {
+  name: string;
+  message: string;
+  code: number;
+  type?: string;
+  data?: unknown;
+}
+
+const SERVER_MESSAGES: Record<number, string> = {
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+export function publicError(err: {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  type?: string;
+  data?: unknown;
+}): PublicError {
+  const code = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
+  if (code >= 500) {
+    return {
+      name: code === 500 ? "InternalServerError" : (err.name ?? "ServerError"),
+      message: SERVER_MESSAGES[code] ?? "Internal Server Error",
+      code,
+      type: code === 500 ? "INTERNAL_SERVER_ERROR" : err.type,
+    };
+  }
+  return { name: err.name ?? "Error", message: err.message ?? "", code, type: err.type, data: withoutEchoes(err.data) };
+}
+
+function withoutEchoes(data: unknown): unknown {
+  if (!Array.isArray(data)) return data;
+  return data.map((item) => {
+    if (item === null || typeof item !== "object") return item;
+    const { actual: _actual, ...rest } = item as Record<string, unknown>;
+    return rest;
+  });
+}

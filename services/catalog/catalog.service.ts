@@ -1,0 +1,145 @@
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { emit, type ListProductsParams, type NewProduct, type Page, type Product, type ProductPatch } from "../../contracts";
+import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
+import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
+import { demoProducts } from "./demo-products";
+import { createParams, getParams, listParams, removeParams, updateParams } from "./product.params";
+import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
+
+
+interface CatalogMethods {
+  prepareStore(): Promise<void>;
+  seedDB(): Promise<void>;
+  findProduct(id: string): Promise<Product>;
+  assertSkuFree(sku: string, exceptId?: string): Promise<void>;
+  toProduct(ctx: Context | null, doc: unknown): Promise<Product>;
+  insertProduct(ctx: Context | null, product: Product): Promise<Product>;
+}
+
+/** The product catalog: what is for sale, at what price. Stock lives in inventory. */
+const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMethods> = {
+  name: "catalog",
+  mixins: [dbMixin({ service: "catalog", collection: "products" })],
+
+  settings: {
+    // REST paths are declared on each action, relative to the gateway's /api/v1.
+    rest: "/",
+  },
+
+  actions: {
+    list: {
+      rest: "GET /products",
+      auth: "public",
+      cache: { keys: ["page", "pageSize", "sort", "category", "q"] },
+      params: listParams,
+      async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
+        const window = pageWindow(ctx.params);
+        const query = listQuery(ctx.params);
+        const [docs, total] = await Promise.all([
+          this.adapter.find({ query, sort: [window.sort], offset: window.offset, limit: window.limit }),
+          this.adapter.count({ query }),
+        ]);
+        const rows = await this.transformDocuments<Product[]>(ctx, {}, docs);
+        return { rows, total, page: window.page, pageSize: window.pageSize, totalPages: totalPages(total, window.pageSize) };
+      },
+    },
+
+    get: {
+      rest: "GET /products/:id",
+      auth: "public",
+      cache: { keys: ["id"] },
+      params: getParams,
+      handler(ctx: Context<{ id: string }>): Promise<Product> {
+        return this.findProduct(ctx.params.id);
+      },
+    },
+
+    // Mutations are reachable from other services and the REPL; they get REST
+    // routes once the gateway authenticates admins.
+    create: {
+      params: createParams,
+      async handler(ctx: Context<NewProduct>): Promise<Product> {
+        return this.insertProduct(ctx, newProduct(ctx.params));
+      },
+    },
+
+    update: {
+      params: updateParams,
+      async handler(ctx: Context<ProductPatch & { id: string }>): Promise<Product> {
+        const { id, ...patch } = ctx.params;
+        await this.findProduct(id);
+        const changes = productChanges(patch);
+        if (changes.sku) await this.assertSkuFree(changes.sku, id);
+        let doc: unknown;
+        try {
+          doc = await this.adapter.updateById(id, { $set: changes });
+        } catch (err) {
+          if (isDuplicateKeyError(err)) throw new ConflictError("A product with this sku exists", { sku: changes.sku });
+          throw err;
+        }
+        if (!doc) throw new NotFoundError("Product", id);
+        const product = await this.toProduct(ctx, doc);
+        await this.entityChanged("updated", product, ctx);
+        await emit(ctx, "catalog.product.updated", product);
+        return product;
+      },
+    },
+
+    remove: {
+      params: removeParams,
+      async handler(ctx: Context<{ id: string }>): Promise<Product> {
+        const doc = await this.adapter.removeById(ctx.params.id);
+        if (!doc) throw new NotFoundError("Product", ctx.params.id);
+        const product = await this.toProduct(ctx, doc);
+        await this.entityChanged("removed", product, ctx);
+        await emit(ctx, "catalog.product.removed", product);
+        return product;
+      },
+    },
+  },
+
+  methods: {
+    async findProduct(id: string): Promise<Product> {
+      const doc = await this.adapter.findById(id);
+      if (!doc) throw new NotFoundError("Product", id);
+      return this.toProduct(null, doc);
+    },
+
+    async assertSkuFree(sku: string, exceptId?: string): Promise<void> {
+      const [existing] = (await this.adapter.find({ query: { sku }, limit: 1 })) as { _id: string }[];
+      if (existing && existing._id !== exceptId) throw new ConflictError("A product with this sku exists", { sku });
+    },
+
+    toProduct(ctx: Context | null, doc: unknown): Promise<Product> {
+      return this.transformDocuments<Product>(ctx, {}, doc);
+    },
+
+    async insertProduct(ctx: Context | null, product: Product): Promise<Product> {
+      await this.assertSkuFree(product.sku);
+      const { id, ...fields } = product;
+      let doc: unknown;
+      try {
+        doc = await this.adapter.insert({ _id: id, ...fields });
+      } catch (err) {
+        // The pre-check above can race with a concurrent create; the unique index cannot.
+        if (isDuplicateKeyError(err)) throw new ConflictError("A product with this sku exists", { sku: product.sku });
+        throw err;
+      }
+      const created = await this.toProduct(ctx, doc);
+      await this.entityChanged("created", created, ctx);
+      if (ctx) await emit(ctx, "catalog.product.created", created);
+      else await emit(this.broker, "catalog.product.created", created);
+      return created;
+    },
+
+    async prepareStore(): Promise<void> {
+      await this.ensureUniqueIndex("sku");
+    },
+
+    async seedDB(): Promise<void> {
+      for (const input of demoProducts) await this.insertProduct(null, newProduct(input));
+    },
+  },
+};
+
+export default CatalogService;
