@@ -1,18 +1,38 @@
 import type { CallingOptions, Context, ServiceBroker } from "moleculer";
 import type { CatalogActions, CatalogEvents } from "./catalog";
+import type { UsersActions } from "./users";
+import type { InventoryActions, InventoryEvents } from "./inventory";
+import type { PaymentsActions } from "./payments";
+import type { CartActions } from "./cart";
+import type { OrderEvents, OrdersActions } from "./orders";
+import type { NotificationsActions } from "./notifications";
 
 export * from "./access";
 export * from "./common";
 export * from "./catalog";
+export * from "./users";
+export * from "./inventory";
+export * from "./payments";
+export * from "./cart";
+export * from "./orders";
+export * from "./notifications";
 
 /**
  * Every action a service may call on another, with its params and result.
  * Each service's contract file adds its own interface here.
  */
-export interface ActionContracts extends CatalogActions {}
+export interface ActionContracts
+  extends
+    CatalogActions,
+    UsersActions,
+    InventoryActions,
+    PaymentsActions,
+    CartActions,
+    OrdersActions,
+    NotificationsActions {}
 
 /** Every event payload, by event name. */
-export interface EventContracts extends CatalogEvents {}
+export interface EventContracts extends CatalogEvents, InventoryEvents, OrderEvents {}
 
 export type ActionName = keyof ActionContracts;
 export type ParamsOf<N extends ActionName> = ActionContracts[N]["params"];

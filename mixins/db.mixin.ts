@@ -38,7 +38,7 @@ export function createAdapter({ service, collection }: StoreLocation): DbAdapter
   switch (storeKind()) {
     case "mongo": {
       const dbName = `${envString("NAMESPACE", "agora")}_${service}`.replace(/[^\w-]/g, "_");
-      return new MongoAdapter(envString("MONGO_URI", ""), {}, dbName) as unknown as DbAdapter;
+      return new MongoAdapter(envString("MONGO_URI", ""), { useUnifiedTopology: true }, dbName) as unknown as DbAdapter;
     }
     case "memory":
       return new MemoryAdapter();
@@ -77,7 +77,11 @@ export interface DbMethods {
 export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
   return {
     mixins: [MoleculerDb as unknown as Partial<ServiceSchema>],
-    adapter: createAdapter(location),
+    // A getter, so that every service instance (e.g. two brokers in one test
+    // process, or a hot reload) gets its own adapter.
+    get adapter() {
+      return createAdapter(location);
+    },
     collection: location.collection,
     settings: { idField: "id" },
     actions: noDefaultActions,

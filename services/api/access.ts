@@ -1,11 +1,5 @@
 import { Errors } from "moleculer";
-import type { AccessLevel } from "../../contracts";
-
-/** The caller as the gateway knows it after authentication. */
-export interface Caller {
-  id: string;
-  role: "customer" | "admin";
-}
+import type { AccessLevel, Caller } from "../../contracts";
 
 /**
  * Decides whether a caller may use an action that declares `level`.

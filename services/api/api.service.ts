@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import { envInt, envList, envString } from "../../lib/env";
-import { checkAccess, type Caller } from "./access";
+import type { Caller } from "../../contracts";
+import { checkAccess } from "./access";
 import { publicError } from "./public-error";
 
 type Req = IncomingMessage & { $action?: { auth?: Parameters<typeof checkAccess>[0] } };

@@ -1,11 +1,17 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { emit, type ListProductsParams, type NewProduct, type Page, type Product, type ProductPatch } from "../../contracts";
+import {
+  emit,
+  type ListProductsParams,
+  type NewProduct,
+  type Page,
+  type Product,
+  type ProductPatch,
+} from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
 import { demoProducts } from "./demo-products";
 import { createParams, getParams, listParams, removeParams, updateParams } from "./product.params";
 import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
-
 
 interface CatalogMethods {
   prepareStore(): Promise<void>;
@@ -40,7 +46,13 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
           this.adapter.count({ query }),
         ]);
         const rows = await this.transformDocuments<Product[]>(ctx, {}, docs);
-        return { rows, total, page: window.page, pageSize: window.pageSize, totalPages: totalPages(total, window.pageSize) };
+        return {
+          rows,
+          total,
+          page: window.page,
+          pageSize: window.pageSize,
+          totalPages: totalPages(total, window.pageSize),
+        };
       },
     },
 

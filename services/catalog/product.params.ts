@@ -1,4 +1,5 @@
 import { PRODUCT_SORTS } from "../../contracts";
+import { idRule } from "../../lib/ids";
 import { MAX_PAGE_SIZE } from "./product.rules";
 
 /**
@@ -8,7 +9,7 @@ import { MAX_PAGE_SIZE } from "./product.rules";
  * drops fields no schema names.
  */
 
-const id = { type: "string", min: 1, max: 64, trim: true } as const;
+const id = idRule;
 
 export const listParams = {
   $$strict: "remove",

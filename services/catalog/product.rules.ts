@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newId } from "../../lib/ids";
 import type { ListProductsParams, NewProduct, Product, ProductPatch, ProductSort } from "../../contracts";
 
 /** Business rules of the catalog, free of Moleculer so tests can call them directly. */
@@ -62,7 +62,7 @@ export function normalizeTags(tags: string[] | undefined): string[] {
 export function newProduct(input: NewProduct, now: Date = new Date()): Product {
   const timestamp = now.toISOString();
   const product: Product = {
-    id: randomUUID(),
+    id: newId(now),
     sku: normalizeSku(input.sku),
     name: input.name.trim(),
     description: (input.description ?? "").trim(),

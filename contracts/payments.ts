@@ -1,0 +1,36 @@
+/** Card data as the customer sends it. Never stored, logged, traced or emitted. */
+export interface Card {
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+export type PaymentStatus = "CHARGED" | "REFUNDED";
+
+/** What is kept of a payment: brand and last four digits only. */
+export interface Payment {
+  orderId: string;
+  status: PaymentStatus;
+  amountCents: number;
+  currency: string;
+  brand: string;
+  last4: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PaymentsActions {
+  /**
+   * Internal, idempotent by orderId (a repeated charge returns the first result).
+   * Declined → 402 PAYMENT_DECLINED / INSUFFICIENT_FUNDS; Luhn-invalid or expired card → 422.
+   */
+  "payments.charge": {
+    params: { orderId: string; amountCents: number; currency: string; card: Card };
+    result: Payment;
+  };
+  /** Internal, idempotent by orderId. No charge → null. */
+  "payments.refund": { params: { orderId: string }; result: Payment | null };
+  /** Internal: the payment of an order, if any. */
+  "payments.get": { params: { orderId: string }; result: Payment | null };
+}
