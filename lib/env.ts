@@ -35,4 +35,4 @@ export function envList(name: string): string[] {
 }
 
 export const isProduction = (): boolean => process.env.NODE_ENV === "production";
-export const isTest = (): boolean => process.env.NODE_ENV === "test" || process.env.JEST_WORKER_ID !== undefined;
+export const isTest = (): boolean => process.env.NODE_ENV === "test" || !!process.env.JEST_WORKER_ID;

@@ -74,6 +74,15 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
     listAliases: { rest: null, visibility: "public" },
   },
 
+  events: {
+    // moleculer-web rebuilds its aliases 500 ms after services change. Once
+    // every local service has started, build them now so the node answers
+    // its routes as soon as it reports itself started.
+    "$broker.started"(this: { regenerateAllAutoAliases: { flush?: () => void } }) {
+      this.regenerateAllAutoAliases.flush?.();
+    },
+  },
+
   methods: {
     authorize(ctx: Context<unknown, { user?: Caller | null }>, _route: unknown, req: Req) {
       checkAccess(req.$action?.auth, ctx.meta.user);
