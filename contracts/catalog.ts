@@ -14,6 +14,8 @@ export interface Product {
   active: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Units available to buy, from inventory; set on every catalog.list/get result (0 without inventory). */
+  available?: number;
 }
 
 export const PRODUCT_SORTS = ["name", "-name", "priceCents", "-priceCents", "createdAt", "-createdAt"] as const;
@@ -27,7 +29,10 @@ export interface ListProductsParams {
   q?: string;
 }
 
-export type NewProduct = Omit<Product, "id" | "createdAt" | "updatedAt" | "active" | "tags" | "description"> & {
+export type NewProduct = Omit<
+  Product,
+  "id" | "createdAt" | "updatedAt" | "active" | "tags" | "description" | "available"
+> & {
   description?: string;
   tags?: string[];
   active?: boolean;

@@ -1,5 +1,6 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import {
+  call,
   emit,
   type ListProductsParams,
   type NewProduct,
@@ -14,6 +15,7 @@ import { createParams, getParams, listParams, removeParams, updateParams } from 
 import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
 
 interface CatalogMethods {
+  withAvailability(ctx: Context, products: Product[]): Promise<Product[]>;
   prepareStore(): Promise<void>;
   seedDB(): Promise<void>;
   findProduct(id: string): Promise<Product>;
@@ -33,9 +35,30 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
   },
 
   actions: {
+    // Product documents are cached; `available` is added after the cached
+    // part (listPage/getProduct) on every read, so it is never stale.
     list: {
       rest: "GET /products",
       auth: "public",
+      params: listParams,
+      async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
+        const page = (await this.actions.listPage(ctx.params, { parentCtx: ctx })) as Page<Product>;
+        return { ...page, rows: await this.withAvailability(ctx, page.rows) };
+      },
+    },
+
+    get: {
+      rest: "GET /products/:id",
+      auth: "public",
+      params: getParams,
+      async handler(ctx: Context<{ id: string }>): Promise<Product> {
+        const product = (await this.actions.getProduct(ctx.params, { parentCtx: ctx })) as Product;
+        return (await this.withAvailability(ctx, [product]))[0];
+      },
+    },
+
+    listPage: {
+      visibility: "private",
       cache: { keys: ["page", "pageSize", "sort", "category", "q"] },
       params: listParams,
       async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
@@ -56,9 +79,8 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
       },
     },
 
-    get: {
-      rest: "GET /products/:id",
-      auth: "public",
+    getProduct: {
+      visibility: "private",
       cache: { keys: ["id"] },
       params: getParams,
       handler(ctx: Context<{ id: string }>): Promise<Product> {
@@ -111,6 +133,20 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
   },
 
   methods: {
+    /** Adds the available stock; 0 when inventory does not answer (the catalog still works). */
+    async withAvailability(ctx: Context, products: Product[]): Promise<Product[]> {
+      let available: Record<string, number> = {};
+      if (products.length > 0) {
+        try {
+          const productIds = products.map((p) => p.id);
+          available = await call(ctx, "inventory.availability", { productIds }, { retries: 0 });
+        } catch (err) {
+          this.logger.debug("No availability from inventory:", (err as Error).message);
+        }
+      }
+      return products.map((p) => ({ ...p, available: available[p.id] ?? 0 }));
+    },
+
     async findProduct(id: string): Promise<Product> {
       const doc = await this.adapter.findById(id);
       if (!doc) throw new NotFoundError("Product", id);

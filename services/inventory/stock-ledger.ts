@@ -1,0 +1,242 @@
+import type { DocStore } from "../../lib/doc-store";
+import type { StockItem } from "../../contracts";
+import { mergeItems, newLevel, type LevelDoc, type ReservationDoc, type ReservationState } from "./stock.rules";
+
+/** Not enough stock for one of the items; nothing stays reserved. */
+export class OutOfStock extends Error {
+  constructor(
+    readonly productId: string,
+    readonly requested: number,
+  ) {
+    super("Not enough stock");
+  }
+}
+
+/** commit() of a reservation that was released (or never made). */
+export class NotCommittable extends Error {
+  constructor(
+    readonly orderId: string,
+    readonly state: ReservationState | "MISSING",
+  ) {
+    super(state === "MISSING" ? "No reservation for this order" : "The reservation was released");
+  }
+}
+
+export interface LedgerResult {
+  reservation: ReservationDoc;
+  /** Products whose stock rows this call changed (for events). */
+  touched: string[];
+}
+
+/**
+ * Reservations over stock rows, idempotent by orderId and crash-safe.
+ *
+ * Every stock movement is one conditional write on one stock row that also
+ * adds or removes the order's hold marker on that row, so it applies at most
+ * once per order and product however often it is re-run. The reservation
+ * document records where the order is heading (its state) before the rows
+ * change; re-running reserve/release/commit from any intermediate state
+ * finishes the move it records, so after any crash
+ * available + reserved + committed stays what it was for every product.
+ */
+export class StockLedger {
+  constructor(
+    readonly levels: DocStore<LevelDoc>,
+    readonly reservations: DocStore<ReservationDoc>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Sets the available quantity, keeping reserved and committed. Returns the level before and after. */
+  async setAvailable(productId: string, quantity: number): Promise<{ before: number; level: LevelDoc }> {
+    for (;;) {
+      const before = await this.levels.get(productId);
+      const level = await this.levels.update(
+        productId,
+        {},
+        { $set: { available: quantity, updatedAt: this.now().toISOString() } },
+      );
+      if (level) return { before: before?.available ?? 0, level };
+      const created = newLevel(productId, quantity, this.now());
+      if (await this.levels.insert(created)) return { before: 0, level: created };
+      // Created concurrently: update that row instead.
+    }
+  }
+
+  /** Creates a level for a product that has none; an existing level is left alone. */
+  async ensureLevel(productId: string, available: number): Promise<boolean> {
+    return this.levels.insert(newLevel(productId, available, this.now()));
+  }
+
+  async reserve(orderId: string, items: StockItem[]): Promise<LedgerResult> {
+    const timestamp = this.now().toISOString();
+    const fresh: ReservationDoc = {
+      _id: orderId,
+      orderId,
+      state: "RESERVING",
+      items: mergeItems(items),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    };
+    // The first call for an order fixes its items; repeats drive that record.
+    const doc = (await this.reservations.insert(fresh)) ? fresh : await this.mustGet(orderId);
+    return this.driveReserve(doc, []);
+  }
+
+  /** Gives held stock back. No reservation → null (and a tombstone, so a late reserve cannot hold stock). */
+  async release(orderId: string): Promise<LedgerResult | null> {
+    const doc = await this.reservations.get(orderId);
+    if (!doc) {
+      const timestamp = this.now().toISOString();
+      const tombstone: ReservationDoc = {
+        _id: orderId,
+        orderId,
+        state: "RELEASED",
+        items: [],
+        createdAt: timestamp,
+        updatedAt: timestamp,
+      };
+      if (await this.reservations.insert(tombstone)) return null;
+      return this.release(orderId);
+    }
+    if (doc.state === "RELEASED" && doc.items.length === 0) return null;
+    return this.driveRelease(doc, []);
+  }
+
+  async commit(orderId: string): Promise<LedgerResult> {
+    const doc = await this.reservations.get(orderId);
+    if (!doc) throw new NotCommittable(orderId, "MISSING");
+    return this.driveCommit(doc, []);
+  }
+
+  private async driveReserve(doc: ReservationDoc, touched: string[]): Promise<LedgerResult> {
+    switch (doc.state) {
+      case "RESERVED":
+      case "COMMITTED":
+        return { reservation: doc, touched };
+      case "COMMITTING":
+        return this.driveCommit(doc, touched);
+      case "RELEASING":
+      case "RELEASED": {
+        const result =
+          doc.state === "RELEASING" ? await this.driveRelease(doc, touched) : { reservation: doc, touched };
+        const oos = result.reservation.outOfStock;
+        if (oos) throw new OutOfStock(oos.productId, oos.requested);
+        return result;
+      }
+      case "RESERVING":
+        break;
+    }
+    for (const item of doc.items) {
+      const outcome = await this.hold(doc.orderId, item);
+      if (outcome === "held") touched.push(item.productId);
+      if (outcome === "short") {
+        const giveUp = await this.transition(doc.orderId, ["RESERVING"], "RELEASING", {
+          outOfStock: { productId: item.productId, requested: item.quantity },
+        });
+        return this.driveReserve(giveUp ?? (await this.mustGet(doc.orderId)), touched);
+      }
+    }
+    const reserved = await this.transition(doc.orderId, ["RESERVING"], "RESERVED");
+    if (reserved) return { reservation: reserved, touched };
+    // Released (or finished) by someone else meanwhile; a release may have run
+    // before some of our holds landed, so finishing it again returns them.
+    return this.driveReserve(await this.mustGet(doc.orderId), touched);
+  }
+
+  private async driveRelease(doc: ReservationDoc, touched: string[]): Promise<LedgerResult> {
+    if (doc.state === "COMMITTING" || doc.state === "COMMITTED") return this.driveCommit(doc, touched);
+    let current: ReservationDoc | null = doc;
+    if (doc.state !== "RELEASING") {
+      current = await this.transition(doc.orderId, ["RESERVING", "RESERVED"], "RELEASING");
+      if (!current) {
+        const now = await this.mustGet(doc.orderId);
+        if (now.state === "RELEASED") return { reservation: now, touched };
+        return this.driveRelease(now, touched);
+      }
+    }
+    for (const item of current.items) if (await this.unhold(current.orderId, item)) touched.push(item.productId);
+    const released = await this.transition(current.orderId, ["RELEASING"], "RELEASED");
+    return { reservation: released ?? (await this.mustGet(current.orderId)), touched };
+  }
+
+  private async driveCommit(doc: ReservationDoc, touched: string[]): Promise<LedgerResult> {
+    let current = doc;
+    if (current.state === "RESERVING") current = (await this.driveReserve(current, touched)).reservation;
+    if (current.state === "COMMITTED") return { reservation: current, touched };
+    if (current.state === "RELEASING" || current.state === "RELEASED")
+      throw new NotCommittable(current.orderId, current.state);
+    if (current.state === "RESERVED") {
+      const committing = await this.transition(current.orderId, ["RESERVED"], "COMMITTING");
+      if (!committing) return this.driveCommit(await this.mustGet(current.orderId), touched);
+      current = committing;
+    }
+    for (const item of current.items) if (await this.sell(current.orderId, item)) touched.push(item.productId);
+    const committed = await this.transition(current.orderId, ["COMMITTING"], "COMMITTED");
+    return { reservation: committed ?? (await this.mustGet(current.orderId)), touched };
+  }
+
+  /** available → reserved for one item, once per order. */
+  private async hold(orderId: string, item: StockItem): Promise<"held" | "already" | "short"> {
+    const marker = `holds.${orderId}`;
+    const updated = await this.levels.update(
+      item.productId,
+      { available: { $gte: item.quantity }, [marker]: { $exists: false } },
+      {
+        $inc: { available: -item.quantity, reserved: item.quantity },
+        $set: { [marker]: item.quantity, updatedAt: this.now().toISOString() },
+      },
+    );
+    if (updated) return "held";
+    const level = await this.levels.get(item.productId);
+    return level?.holds?.[orderId] !== undefined ? "already" : "short";
+  }
+
+  /** reserved → available for one item, if this order still holds it. */
+  private async unhold(orderId: string, item: StockItem): Promise<boolean> {
+    const marker = `holds.${orderId}`;
+    const updated = await this.levels.update(
+      item.productId,
+      { [marker]: { $exists: true } },
+      {
+        $inc: { available: item.quantity, reserved: -item.quantity },
+        $unset: { [marker]: true },
+        $set: { updatedAt: this.now().toISOString() },
+      },
+    );
+    return updated !== null;
+  }
+
+  /** reserved → committed for one item, if this order still holds it. */
+  private async sell(orderId: string, item: StockItem): Promise<boolean> {
+    const marker = `holds.${orderId}`;
+    const updated = await this.levels.update(
+      item.productId,
+      { [marker]: { $exists: true } },
+      {
+        $inc: { reserved: -item.quantity, committed: item.quantity },
+        $unset: { [marker]: true },
+        $set: { updatedAt: this.now().toISOString() },
+      },
+    );
+    return updated !== null;
+  }
+
+  private transition(
+    orderId: string,
+    from: ReservationState[],
+    to: ReservationState,
+    extra: Record<string, unknown> = {},
+  ): Promise<ReservationDoc | null> {
+    return this.reservations.update(
+      orderId,
+      { state: { $in: from } },
+      { $set: { state: to, updatedAt: this.now().toISOString(), ...extra } },
+    );
+  }
+
+  private async mustGet(orderId: string): Promise<ReservationDoc> {
+    const doc = await this.reservations.get(orderId);
+    if (!doc) throw new Error(`Reservation ${orderId} disappeared`);
+    return doc;
+  }
+}
