@@ -8,5 +8,7 @@ export type AccessLevel = "public" | "customer" | "admin";
 declare module "moleculer" {
   interface ActionSchema {
     auth?: AccessLevel;
+    /** HTTP status of a successful REST call when it is not 200 (e.g. 201); the gateway sets it and OpenAPI documents it. */
+    restStatus?: number;
   }
 }

@@ -3,3 +3,7 @@
 process.env.NODE_ENV = "test";
 process.env.PORT ??= "0";
 process.env.LOGLEVEL ??= "warn";
+// Suites register many users from one address; the auth rate-limit suite sets its own low limit.
+process.env.AUTH_RATE_LIMIT ??= "100000";
+// A fixed secret, so tokens are accepted by every users node a suite starts.
+process.env.JWT_SECRET ??= "test-only-jwt-secret-0123456789abcdef";

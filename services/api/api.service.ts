@@ -1,12 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
-import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import { Errors } from "moleculer";
+import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
+import serveStatic from "serve-static";
 import { envInt, envList, envString } from "../../lib/env";
-import type { Caller } from "../../contracts";
+import { call, type Caller } from "../../contracts";
 import { checkAccess } from "./access";
 import { publicError } from "./public-error";
+import { AUTH_ACTIONS, authRateLimit, retryAfterSeconds } from "./auth-rate-limit";
+import { bearerToken, invalidToken } from "./bearer";
+import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
+import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "./docs-page";
 
-type Req = IncomingMessage & { $action?: { auth?: Parameters<typeof checkAccess>[0] } };
+type Req = IncomingMessage & {
+  $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
+  $route?: { rateLimit?: { store?: { resetTime?: number } } };
+};
+type Meta = { user?: Caller | null; $statusCode?: number };
+type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
 
 /**
  * The REST gateway. It exposes only actions that declare both a `rest` route
@@ -18,6 +29,44 @@ type Req = IncomingMessage & { $action?: { auth?: Parameters<typeof checkAccess>
  *   BODY_LIMIT    largest accepted JSON body (100kb)
  */
 const corsOrigins = envList("CORS_ORIGINS");
+
+/**
+ * The /api/v1 routes. Aliases come from the `rest` declarations of the
+ * actions themselves; no action without one is reachable ("restrict"),
+ * authenticate() turns a Bearer token into ctx.meta.user, and authorize()
+ * refuses any action that does not declare who may call it. The auth actions
+ * get a route of their own only because moleculer-web rate-limits per route.
+ */
+function v1Route(extra: Partial<ApiRouteSchema>): ApiRouteSchema {
+  return {
+    path: "/api/v1",
+    autoAliases: true,
+    mappingPolicy: "restrict",
+    authentication: true,
+    authorization: true,
+    bodyParsers: {
+      json: { strict: true, limit: envString("BODY_LIMIT", "100kb") },
+      urlencoded: false,
+    },
+    callOptions: { timeout: envInt("REQUEST_TIMEOUT", 10_000) },
+    onBeforeCall(ctx: Context<unknown, { idempotencyKey?: string }>, _route: unknown, req: Req) {
+      // POST /orders reads its Idempotency-Key from meta; the action validates it.
+      const key = req.headers["idempotency-key"];
+      if (typeof key === "string") ctx.meta.idempotencyKey = key;
+    },
+    onAfterCall(ctx: Context<unknown, Meta>, _route: unknown, req: Req, _res: unknown, data: unknown) {
+      // An action declares its success status (e.g. 201) in its schema; OpenAPI documents the same value.
+      if (req.$action?.restStatus && !ctx.meta.$statusCode) ctx.meta.$statusCode = req.$action.restStatus;
+      return data;
+    },
+    ...extra,
+  } as ApiRouteSchema;
+}
+
+const json = (res: ServerResponse, type: string, body: string) => {
+  res.setHeader("Content-Type", type);
+  res.end(body);
+};
 
 const ApiService: ServiceSchema<ApiSettingsSchema> = {
   name: "api",
@@ -41,19 +90,36 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
     log4XXResponses: false,
 
     routes: [
+      v1Route({ name: "auth", whitelist: AUTH_ACTIONS, rateLimit: authRateLimit() }),
+      v1Route({ name: "v1", blacklist: AUTH_ACTIONS }),
       {
-        path: "/api/v1",
-        // Aliases come from the `rest` declarations of the actions themselves;
-        // no action without one is reachable ("restrict"), and authorize()
-        // refuses any action that does not declare who may call it.
-        autoAliases: true,
+        // The OpenAPI document, generated per request from the live alias table.
+        path: "/api",
         mappingPolicy: "restrict",
-        authorization: true,
-        bodyParsers: {
-          json: { strict: true, limit: envString("BODY_LIMIT", "100kb") },
-          urlencoded: false,
+        bodyParsers: { json: false },
+        aliases: {
+          "GET openapi.json"(
+            this: GatewayThis & { openApiDocument(): object },
+            _req: IncomingMessage,
+            res: ServerResponse,
+          ) {
+            json(res, "application/json; charset=utf-8", JSON.stringify(this.openApiDocument()));
+          },
         },
-        callOptions: { timeout: envInt("REQUEST_TIMEOUT", 10_000) },
+      },
+      {
+        path: DOCS_PATH,
+        mappingPolicy: "restrict",
+        bodyParsers: { json: false },
+        use: [serveStatic(swaggerUiDir(), { index: false, redirect: false }) as never],
+        aliases: {
+          "GET /"(_req: IncomingMessage, res: ServerResponse) {
+            json(res, "text/html; charset=utf-8", docsHtml);
+          },
+          "GET agora-init.js"(_req: IncomingMessage, res: ServerResponse) {
+            json(res, "text/javascript; charset=utf-8", docsInitScript);
+          },
+        },
       },
       {
         path: "/",
@@ -84,8 +150,45 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
   },
 
   methods: {
+    /** Bearer token → the caller (users.resolveToken); no header → anonymous; a bad token → 401. */
+    async authenticate(ctx: Context<unknown, Meta>, _route: unknown, req: Req): Promise<Caller | null> {
+      const token = bearerToken(req.headers.authorization);
+      if (!token) return null;
+      let caller: Caller | null;
+      try {
+        caller = await call(ctx, "users.resolveToken", { token });
+      } catch (err) {
+        if (err instanceof Errors.ServiceNotFoundError) {
+          throw new Errors.MoleculerServerError("Authentication is unavailable", 503, "SERVICE_UNAVAILABLE");
+        }
+        throw err;
+      }
+      if (!caller) throw invalidToken();
+      return caller;
+    },
+
     authorize(ctx: Context<unknown, { user?: Caller | null }>, _route: unknown, req: Req) {
       checkAccess(req.$action?.auth, ctx.meta.user);
+    },
+
+    /** Every error response goes through here; a 429 from the rate limiter also says when to retry. */
+    sendError(req: Req, res: ServerResponse, err: { code?: unknown }) {
+      if (err?.code === 429 && !res.headersSent) {
+        res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
+      }
+      return (ApiGateway.methods as { sendError: (...a: unknown[]) => unknown }).sendError.call(this, req, res, err);
+    },
+
+    openApiDocument(this: GatewayThis): object {
+      const actions = (this.broker.registry.getActionList({}) as { name: string; action?: ActionInfo }[])
+        .filter((item) => item.action)
+        .map((item) => ({ ...item.action, name: item.name }) as ActionInfo);
+      return buildOpenApi(this.aliases, actions, {
+        title: "Agora API",
+        version: "1",
+        description: "Generated from the gateway's routes and each action's parameter schema.",
+        rateLimited: new Set(AUTH_ACTIONS),
+      });
     },
 
     reformatError(err: Parameters<typeof publicError>[0]) {

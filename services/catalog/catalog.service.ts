@@ -88,16 +88,22 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
       },
     },
 
-    // Mutations are reachable from other services and the REPL; they get REST
-    // routes once the gateway authenticates admins.
+    // Mutations: admins over REST, other services and the REPL directly.
     create: {
+      rest: "POST /products",
+      auth: "admin",
+      restStatus: 201,
       params: createParams,
-      async handler(ctx: Context<NewProduct>): Promise<Product> {
-        return this.insertProduct(ctx, newProduct(ctx.params));
+      async handler(ctx: Context<NewProduct, { $location?: string }>): Promise<Product> {
+        const product = await this.insertProduct(ctx, newProduct(ctx.params));
+        ctx.meta.$location = `/api/v1/products/${product.id}`;
+        return product;
       },
     },
 
     update: {
+      rest: "PATCH /products/:id",
+      auth: "admin",
       params: updateParams,
       async handler(ctx: Context<ProductPatch & { id: string }>): Promise<Product> {
         const { id, ...patch } = ctx.params;
@@ -120,6 +126,8 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     },
 
     remove: {
+      rest: "DELETE /products/:id",
+      auth: "admin",
       params: removeParams,
       async handler(ctx: Context<{ id: string }>): Promise<Product> {
         const doc = await this.adapter.removeById(ctx.params.id);

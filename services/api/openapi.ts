@@ -1,0 +1,191 @@
+import type { AccessLevel } from "../../contracts";
+import { isOptional, objectSchema, ruleObject, toJsonSchema, type JsonSchema } from "./json-schema";
+
+/**
+ * Builds the OpenAPI 3.0 document of the gateway at request time, from the
+ * two things that define the API: the gateway's alias table (method, path,
+ * action) and each action's own schema (params, auth, restStatus). Nothing
+ * here is written by hand per route, so the document cannot drift from what
+ * the gateway serves.
+ */
+
+/** One row of the gateway's alias table (moleculer-web `this.aliases`). */
+export interface RouteAlias {
+  method: string;
+  fullPath: string;
+  /** The action it calls; absent for routes served by a function (health, docs). */
+  action?: string | null;
+}
+
+/** What the document needs of an action's schema (from the service registry). */
+export interface ActionInfo {
+  name: string;
+  params?: Record<string, unknown>;
+  auth?: AccessLevel;
+  restStatus?: number;
+  /** Optional human description from the action schema. */
+  description?: string;
+}
+
+export interface DocumentOptions {
+  title: string;
+  version: string;
+  description?: string;
+  /** Actions whose routes are rate-limited (documented with a 429 response). */
+  rateLimited?: ReadonlySet<string>;
+}
+
+type Operation = Record<string, unknown>;
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
+
+/** "/api/v1/products/:id" → "/api/v1/products/{id}", and the names of its parameters. */
+export function openApiPath(path: string): { path: string; params: string[] } {
+  const params: string[] = [];
+  const converted = path.replace(/:([A-Za-z0-9_]+)\??/g, (_m, name: string) => {
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: converted, params };
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+const COMMON_ERRORS: Record<string, string> = {
+  "400": "Malformed request (e.g. invalid JSON)",
+  "401": "Missing, invalid or expired token",
+  "403": "The caller's role may not use this route",
+  "404": "Not found",
+  "422": "Invalid parameters; `data` lists each offending field",
+  "429": "Too many requests; retry after the `Retry-After` header's seconds",
+  "500": "Internal error",
+};
+
+function operationFor(
+  method: string,
+  route: { path: string; params: string[] },
+  action: ActionInfo | undefined,
+  options: DocumentOptions,
+): Operation {
+  const params = action?.params ?? {};
+  const parameters: Record<string, unknown>[] = route.params.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: name in params ? toJsonSchema(params[name]) : { type: "string" },
+  }));
+
+  const rest = Object.fromEntries(
+    Object.entries(params).filter(([name]) => !name.startsWith("$$") && !route.params.includes(name)),
+  );
+  let requestBody: Record<string, unknown> | undefined;
+  if (method === "get" || method === "delete" || method === "head") {
+    for (const [name, rule] of Object.entries(rest)) {
+      if (ruleObject(rule).type === "forbidden") continue;
+      parameters.push({ name, in: "query", required: !isOptional(rule), schema: toJsonSchema(rule) });
+    }
+  } else if (Object.keys(rest).length > 0) {
+    const schema = objectSchema(rest, params.$$strict);
+    requestBody = {
+      required: Array.isArray(schema.required) && schema.required.length > 0,
+      content: { "application/json": { schema } },
+    };
+  }
+
+  const status = String(action?.restStatus ?? 200);
+  const responses: Record<string, unknown> = {
+    [status]: { description: "Success", content: { "application/json": { schema: {} } } },
+  };
+  const errors = ["500"];
+  if (action) errors.push("422");
+  if (requestBody) errors.push("400");
+  if (route.params.length) errors.push("404");
+  if (action?.auth === "customer" || action?.auth === "admin") errors.push("401");
+  if (action?.auth === "admin") errors.push("403");
+  if (action && options.rateLimited?.has(action.name)) errors.push("429");
+  for (const code of errors.sort()) responses[code] = errorResponse(COMMON_ERRORS[code]);
+
+  const op: Operation = {
+    summary: action ? action.name : `${method.toUpperCase()} ${route.path}`,
+    responses,
+  };
+  if (action) {
+    op.operationId = action.name;
+    op.tags = [action.name.split(".")[0]];
+    op["x-access"] = action.auth;
+    op.description = [action.description, `Access: ${action.auth}.`].filter(Boolean).join("\n\n");
+    op.security = action.auth === "public" ? [] : [{ bearerAuth: [] }];
+  }
+  if (parameters.length) op.parameters = parameters;
+  if (requestBody) op.requestBody = requestBody;
+  return op;
+}
+
+/**
+ * The document for the given aliases. Aliases whose action is not known
+ * (its service is down) are left out, as the gateway would not serve them;
+ * method "*" stands for every method and is documented as GET.
+ */
+export function buildOpenApi(
+  aliases: readonly RouteAlias[],
+  actions: readonly ActionInfo[],
+  options: DocumentOptions,
+): Record<string, unknown> {
+  const byName = new Map(actions.map((a) => [a.name, a]));
+  const paths: Record<string, Record<string, Operation>> = {};
+  const operationIds = new Set<string>();
+
+  const sorted = [...aliases].sort((a, b) => a.fullPath.localeCompare(b.fullPath) || a.method.localeCompare(b.method));
+  for (const alias of sorted) {
+    const action = alias.action ? byName.get(alias.action) : undefined;
+    if (alias.action && !action) continue;
+    const method = alias.method === "*" ? "get" : alias.method.toLowerCase();
+    if (!(HTTP_METHODS as readonly string[]).includes(method)) continue;
+    const route = openApiPath(alias.fullPath);
+    const op = operationFor(method, route, action, options);
+    if (typeof op.operationId === "string") {
+      // One action may have several routes; operation ids must stay unique.
+      let id = op.operationId;
+      for (let n = 2; operationIds.has(id); n++) id = `${op.operationId}_${n}`;
+      op.operationId = id;
+      operationIds.add(id);
+    }
+    (paths[route.path] ??= {})[method] = op;
+  }
+
+  const tags = [
+    ...new Set(
+      Object.values(paths)
+        .flatMap((ops) => Object.values(ops))
+        .flatMap((op) => (op.tags as string[] | undefined) ?? []),
+    ),
+  ]
+    .sort()
+    .map((name) => ({ name }));
+
+  return {
+    openapi: "3.0.3",
+    info: { title: options.title, version: options.version, description: options.description },
+    tags,
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["name", "message", "code"],
+          properties: {
+            name: { type: "string" },
+            message: { type: "string" },
+            code: { type: "integer" },
+            type: { type: "string" },
+            data: {},
+          },
+        } satisfies JsonSchema,
+      },
+    },
+  };
+}

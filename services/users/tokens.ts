@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { jwtVerify, SignJWT } from "jose";
+import { envOptional, envString, isProduction } from "../../lib/env";
+
+/**
+ * Access tokens: JWTs signed with HS256. They carry only the user id (`sub`);
+ * the users service looks the user up on every resolve, so a removed user or
+ * a changed role takes effect at once, not when the token expires.
+ *
+ *   JWT_SECRET      signing key, at least 32 characters. Required in
+ *                   production; elsewhere a random one is made per process
+ *                   (tokens then die with the process and do not work across
+ *                   several users nodes).
+ *   JWT_EXPIRES_IN  token lifetime, e.g. "2h", "15m", "1d" (2h)
+ */
+export interface TokenSettings {
+  secret: Uint8Array;
+  expiresIn: string;
+}
+
+const ISSUER = "agora";
+const AUDIENCE = "agora";
+const MIN_SECRET_LENGTH = 32;
+
+export function tokenSettingsFromEnv(warn: (message: string) => void): TokenSettings {
+  const expiresIn = envString("JWT_EXPIRES_IN", "2h");
+  if (!/^\d+\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)$/i.test(expiresIn)) {
+    throw new Error(`JWT_EXPIRES_IN must be a duration such as "2h" or "15m", got "${expiresIn}"`);
+  }
+  const configured = envOptional("JWT_SECRET");
+  if (configured) {
+    if (configured.length < MIN_SECRET_LENGTH) {
+      throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+    return { secret: new TextEncoder().encode(configured), expiresIn };
+  }
+  if (isProduction()) throw new Error("JWT_SECRET is required when NODE_ENV=production");
+  warn(
+    "JWT_SECRET is not set: using a random secret for this process. Tokens end with the process " +
+      "and are not accepted by other users nodes. Set JWT_SECRET outside development.",
+  );
+  return { secret: randomBytes(32), expiresIn };
+}
+
+export function signToken(userId: string, settings: TokenSettings): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(settings.expiresIn)
+    .sign(settings.secret);
+}
+
+/**
+ * The user id in a valid token, or null: a forged, malformed or expired
+ * token, or one signed with another algorithm ("none" included), is simply
+ * not a caller.
+ */
+export async function verifyToken(token: string, settings: TokenSettings): Promise<string | null> {
+  try {
+    const { payload } = await jwtVerify(token, settings.secret, {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+    return typeof payload.sub === "string" ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
