@@ -130,9 +130,10 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
       auth: "admin",
       params: removeParams,
       async handler(ctx: Context<{ id: string }>): Promise<Product> {
-        const doc = await this.adapter.removeById(ctx.params.id);
-        if (!doc) throw new NotFoundError("Product", ctx.params.id);
-        const product = await this.toProduct(ctx, doc);
+        // NeDB answers a removal with a count, MongoDB with the document:
+        // read the product first so both return the same thing.
+        const product = await this.findProduct(ctx.params.id);
+        await this.adapter.removeById(ctx.params.id);
         await this.entityChanged("removed", product, ctx);
         await emit(ctx, "catalog.product.removed", product);
         return product;
