@@ -3,13 +3,14 @@ module.exports = {
   testEnvironment: "node",
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
-    // jose is ESM-only; compile it to CommonJS for jest (Node itself require()s it natively).
-    "/node_modules/jose/.+\\.js$": [
+    // ESM-only packages (jose; swagger-parser's ref parser) are compiled to CommonJS for jest.
+    // Node itself require()s them natively.
+    "/node_modules/(jose|@apidevtools/json-schema-ref-parser)/.+\\.js$": [
       "ts-jest",
       { tsconfig: { allowJs: true, module: "commonjs" }, isolatedModules: true },
     ],
   },
-  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)"],
   setupFiles: ["<rootDir>/test/setup-env.ts"],
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
