@@ -5,6 +5,9 @@ import { startNode, type TestNode } from "../helpers/node";
 /** The served OpenAPI document is valid, complete and generated from the live routes; /api/docs renders it. */
 
 let node: TestNode;
+// Walking an arbitrary JSON document: a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Op = Record<string, any>;
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, Record<string, unknown>>>;
@@ -42,7 +45,7 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("takes params, status and security from the action schemas", () => {
-    const register = doc.paths["/api/v1/auth/register"].post as Record<string, any>;
+    const register = doc.paths["/api/v1/auth/register"].post as Op;
     expect(register.security).toEqual([]);
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(["201", "422", "429"]));
     const body = register.requestBody.content["application/json"].schema;
@@ -51,15 +54,15 @@ describe("GET /api/openapi.json", () => {
     expect(body.properties.email).toMatchObject({ type: "string", format: "email", maxLength: 254 });
     expect(body.properties.password).toMatchObject({ type: "string", minLength: 8, maxLength: 128 });
 
-    const me = doc.paths["/api/v1/me"].get as Record<string, any>;
+    const me = doc.paths["/api/v1/me"].get as Op;
     expect(me.security).toEqual([{ bearerAuth: [] }]);
     expect(me.responses).toHaveProperty("401");
 
-    const list = doc.paths["/api/v1/products"].get as Record<string, any>;
+    const list = doc.paths["/api/v1/products"].get as Op;
     const pageSize = list.parameters.find((p: { name: string }) => p.name === "pageSize");
     expect(pageSize).toMatchObject({ in: "query", required: false, schema: { type: "integer", minimum: 1 } });
 
-    const patch = doc.paths["/api/v1/products/{id}"].patch as Record<string, any>;
+    const patch = doc.paths["/api/v1/products/{id}"].patch as Op;
     expect(patch["x-access"]).toBe("admin");
     expect(patch.responses).toHaveProperty("403");
     expect(patch.parameters[0]).toMatchObject({
@@ -70,7 +73,7 @@ describe("GET /api/openapi.json", () => {
     });
     expect(patch.requestBody.content["application/json"].schema.properties).not.toHaveProperty("id");
 
-    const create = doc.paths["/api/v1/products"].post as Record<string, any>;
+    const create = doc.paths["/api/v1/products"].post as Op;
     expect(create.responses).toHaveProperty("201");
   });
 
@@ -93,7 +96,7 @@ describe("GET /api/openapi.json", () => {
         return !!res.body.paths["/api/v1/probe/{name}"];
       });
       const res = await get<Doc>(node.url, "/api/openapi.json");
-      const op = res.body.paths["/api/v1/probe/{name}"].get as Record<string, any>;
+      const op = res.body.paths["/api/v1/probe/{name}"].get as Op;
       expect(op.parameters).toEqual([
         { name: "name", in: "path", required: true, schema: { type: "string", maxLength: 10 } },
         { name: "loud", in: "query", required: false, schema: { type: "boolean" } },
