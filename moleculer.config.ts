@@ -1,9 +1,16 @@
 import os from "node:os";
 import path from "node:path";
-import type { BrokerOptions, Errors, LogLevels } from "moleculer";
+import type { Server } from "node:http";
+import type { BrokerOptions, Errors, LogLevels, ServiceBroker } from "moleculer";
 import { envInt, envOptional, envString, isProduction } from "./lib/env";
 import { transporterFromEnv } from "./lib/transporter";
 import { replCommands } from "./lib/repl-commands";
+import { heartbeatFromEnv, metricsFromEnv, tracingFromEnv } from "./lib/observability";
+import { logFormatter, type LogFormat } from "./lib/log-format";
+import { RequestContextMiddleware } from "./lib/request-context";
+import { RequestRateMiddleware } from "./lib/request-rate";
+import { healthPort, startHealthServer } from "./lib/health";
+import { nodeProbeService } from "./lib/node-probe";
 
 /**
  * Broker configuration, shared by every Agora node. Each value comes from the
@@ -39,16 +46,22 @@ function logLevelFromEnv(): BrokerOptions["logLevel"] {
 // TypeScript sources (dev) and the compiled dist/ (production).
 process.env.SERVICEDIR ??= path.join(__dirname, "services");
 
+// Host name + pid is unique per process on one machine and per pod in a cluster.
+const nodeID = envOptional("NODE_ID") ?? `${os.hostname()}-${process.pid}`;
+const logFormat = envString("LOG_FORMAT", isProduction() ? "json" : "short");
+const healthServers = new WeakMap<ServiceBroker, Server>();
+
 const config: BrokerOptions = {
   namespace: envString("NAMESPACE", "agora"),
-  // Host name + pid is unique per process on one machine and per pod in a cluster.
-  nodeID: envOptional("NODE_ID") ?? `${os.hostname()}-${process.pid}`,
+  nodeID,
 
   logger: {
     type: "Console",
     options: {
       // JSON lines are for machines (log shippers); "short" is for people.
-      formatter: envString("LOG_FORMAT", isProduction() ? "json" : "short"),
+      // Ours add the request and trace id and redact secrets (lib/log-format.ts);
+      // any other Moleculer formatter name is passed through.
+      formatter: ["json", "short"].includes(logFormat) ? logFormatter(logFormat as LogFormat) : logFormat,
       colors: !isProduction(),
       moduleColors: false,
       autoPadding: false,
@@ -126,10 +139,31 @@ const config: BrokerOptions = {
   // *.params.ts modules beside each service.
   validator: true,
 
-  // Metrics and tracing: see the observability issue. They stay off until
-  // configured so they cost nothing here.
-  metrics: false,
-  tracing: false,
+  // Metrics (Prometheus on METRICS_PORT) and tracing (Jaeger) stay off until
+  // configured, so they cost nothing here; see lib/observability.ts.
+  metrics: metricsFromEnv(),
+  tracing: tracingFromEnv(nodeID),
+  ...heartbeatFromEnv(),
+
+  // The request context keeps request/trace ids on log lines; the rate
+  // meter feeds the /status page.
+  middlewares: [RequestContextMiddleware, RequestRateMiddleware],
+
+  // $node.observe on every node (for /status); a getter, because Moleculer
+  // mixes its own $node schema into the object it is given.
+  get internalServices() {
+    return { $node: nodeProbeService() };
+  },
+
+  // HEALTH_PORT: /healthz and /readyz on every node, gateway or not.
+  async started(broker: ServiceBroker) {
+    const port = healthPort();
+    if (port) healthServers.set(broker, await startHealthServer(broker, port));
+  },
+  async stopped(broker: ServiceBroker) {
+    const server = healthServers.get(broker);
+    if (server) await new Promise((resolve) => server.close(resolve));
+  },
 
   replOptions: {
     customCommands: replCommands,

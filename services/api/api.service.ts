@@ -11,6 +11,8 @@ import { AUTH_ACTIONS, authRateLimit, retryAfterSeconds } from "./auth-rate-limi
 import { bearerToken, invalidToken } from "./bearer";
 import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
 import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "./docs-page";
+import { requestCallOptions } from "./request-ids";
+import { statusAliases } from "./status-routes";
 
 type Req = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
@@ -88,6 +90,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
     logRequestParams: null,
     logResponseData: null,
     log4XXResponses: false,
+    // Request id and trace context from X-Request-Id / traceparent (request-ids.ts).
+    rootCallOptions: requestCallOptions as never,
 
     routes: [
       v1Route({ name: "auth", whitelist: AUTH_ACTIONS, rateLimit: authRateLimit() }),
@@ -125,12 +129,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
         path: "/",
         mappingPolicy: "restrict",
         bodyParsers: { json: false },
-        aliases: {
-          "GET healthz"(_req: IncomingMessage, res: ServerResponse) {
-            res.setHeader("Content-Type", "application/json; charset=utf-8");
-            res.end(JSON.stringify({ status: "ok" }));
-          },
-        },
+        // /healthz, /readyz, /status, /status.json (status-routes.ts)
+        aliases: statusAliases,
       },
     ],
   },

@@ -1,0 +1,208 @@
+import http, { type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ServiceBroker } from "moleculer";
+import { envInt, isProduction } from "./env";
+
+/**
+ * Liveness and readiness of one node.
+ *
+ *   liveness   the process and its event loop answer (an HTTP 200 at all)
+ *   readiness  the broker has started and is not stopping, the transporter
+ *              reaches its server, each local service's store answers, and
+ *              every service the local services call has an available
+ *              instance somewhere in the cluster
+ *
+ * Each check that fails is named in the answer, e.g.
+ *   {"status":"unavailable","failing":["transporter"],"checks":{...}}
+ */
+
+/**
+ * Services each service cannot work without (it calls them on its main
+ * paths). A node running `orders` is not ready while no `payments` instance
+ * is reachable. A service may add to this with Moleculer's own `dependencies`.
+ */
+export const SERVICE_DEPENDENCIES: Record<string, string[]> = {
+  api: [],
+  catalog: [],
+  inventory: ["catalog"],
+  users: [],
+  cart: ["catalog"],
+  orders: ["cart", "inventory", "payments"],
+  payments: [],
+  notifications: [],
+};
+
+const CHECK_TIMEOUT_MS = 1500;
+
+export interface CheckResult {
+  ok: boolean;
+  error?: string;
+}
+
+export interface Readiness {
+  status: "ok" | "unavailable";
+  nodeID: string;
+  failing: string[];
+  checks: Record<string, CheckResult>;
+}
+
+interface BrokerInternals {
+  started?: boolean;
+  stopping?: boolean;
+  transit?: {
+    connected: boolean;
+    tx?: { client?: { rtt?(): Promise<number>; isClosed?(): boolean } };
+  };
+}
+
+interface StoreAdapter {
+  db?: { command?(cmd: object): Promise<unknown> };
+  client?: unknown;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function run(check: () => Promise<void> | void): Promise<CheckResult> {
+  try {
+    await withTimeout(Promise.resolve().then(check));
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The transporter reaches its server: a NATS round trip, else Moleculer's own flag. */
+async function transporterCheck(broker: ServiceBroker): Promise<void> {
+  const transit = (broker as unknown as BrokerInternals).transit;
+  if (!transit) return;
+  const client = transit.tx?.client;
+  if (client?.rtt) {
+    if (client.isClosed?.()) throw new Error("connection closed");
+    await client.rtt();
+    return;
+  }
+  if (!transit.connected) throw new Error("not connected");
+}
+
+/** A MongoDB store answers a ping; the embedded NeDB store is in this process. */
+async function storeCheck(adapter: StoreAdapter): Promise<void> {
+  if (adapter.client && !adapter.db) throw new Error("not connected");
+  if (adapter.db?.command) await adapter.db.command({ ping: 1 });
+}
+
+function localServices(broker: ServiceBroker) {
+  return broker.services.filter((s) => !s.name.startsWith("$"));
+}
+
+/** The services the local ones depend on that are not running on this node. */
+export function requiredServices(broker: ServiceBroker, dependencies = SERVICE_DEPENDENCIES): string[] {
+  const local = localServices(broker);
+  const localNames = new Set(local.map((s) => s.name));
+  const required = new Set<string>();
+  for (const service of local) {
+    for (const dep of dependencies[service.name] ?? []) required.add(dep);
+    const declared = (service.schema as { dependencies?: unknown }).dependencies;
+    for (const dep of Array.isArray(declared) ? declared : declared ? [declared] : []) {
+      const name = typeof dep === "string" ? dep : (dep as { name?: string }).name;
+      if (name) required.add(name.replace(/^v\d+\./, ""));
+    }
+  }
+  return [...required].filter((name) => !localNames.has(name)).sort();
+}
+
+function availableServices(broker: ServiceBroker): Set<string> {
+  const list = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string }[];
+  return new Set(list.map((s) => s.name));
+}
+
+export async function readiness(broker: ServiceBroker, dependencies = SERVICE_DEPENDENCIES): Promise<Readiness> {
+  const internals = broker as unknown as BrokerInternals;
+  const checks: Record<string, CheckResult> = {};
+  checks.broker = internals.stopping
+    ? { ok: false, error: "stopping" }
+    : internals.started
+      ? { ok: true }
+      : { ok: false, error: "starting" };
+
+  const pending: Promise<void>[] = [];
+  if (internals.transit) pending.push(run(() => transporterCheck(broker)).then((r) => void (checks.transporter = r)));
+  for (const service of localServices(broker)) {
+    const adapter = (service as unknown as { adapter?: StoreAdapter }).adapter;
+    if (adapter) pending.push(run(() => storeCheck(adapter)).then((r) => void (checks[`store:${service.name}`] = r)));
+  }
+  await Promise.all(pending);
+
+  const available = availableServices(broker);
+  for (const name of requiredServices(broker, dependencies)) {
+    checks[`service:${name}`] = available.has(name) ? { ok: true } : { ok: false, error: "no available instance" };
+  }
+
+  const failing = Object.keys(checks).filter((k) => !checks[k].ok);
+  return { status: failing.length ? "unavailable" : "ok", nodeID: broker.nodeID, failing, checks };
+}
+
+export function liveness(broker: ServiceBroker) {
+  return { status: "ok", nodeID: broker.nodeID, uptime: Math.round(process.uptime()) };
+}
+
+/**
+ * Answers GET /healthz and GET /readyz (200, or 503 with the failing checks)
+ * for a request, or returns false for any other path.
+ */
+export function answerProbe(broker: ServiceBroker, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const path = (req.url ?? "").split("?")[0];
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const send = (status: number, body: object) => {
+    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
+  };
+  if (path === "/healthz") {
+    send(200, liveness(broker));
+    return true;
+  }
+  if (path === "/readyz") {
+    readiness(broker).then(
+      (r) => send(r.status === "ok" ? 200 : 503, r),
+      (err: Error) => send(503, { status: "unavailable", failing: ["readiness"], error: err.message }),
+    );
+    return true;
+  }
+  return false;
+}
+
+/** HEALTH_PORT: 3001 in production, off elsewhere; 0 turns it off. */
+export function healthPort(): number | undefined {
+  const port = envInt("HEALTH_PORT", isProduction() ? 3001 : 0);
+  return port > 0 ? port : undefined;
+}
+
+/**
+ * The probe listener every node runs (service-only nodes have no gateway),
+ * so Docker HEALTHCHECK and Kubernetes probes work on any node.
+ */
+export async function startHealthServer(broker: ServiceBroker, port: number): Promise<Server> {
+  const server = http.createServer((req, res) => {
+    if (!answerProbe(broker, req, res)) {
+      res.writeHead(404, { "Content-Type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ status: "not found" }));
+    }
+  });
+  // Probes must not keep a stopping process alive.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  broker.logger.info(`Health probes on http://0.0.0.0:${address.port}/healthz and /readyz`);
+  return server;
+}

@@ -1,0 +1,101 @@
+import type { BrokerOptions } from "moleculer";
+import { TracerExporters } from "moleculer";
+import { envBool, envInt, envOptional, envString, isProduction } from "./env";
+import { traceIdOf } from "./request-context";
+
+/**
+ * Tracing, metrics and heartbeat options from the environment. Everything
+ * here is off unless configured, so a laptop or a test pays nothing for it.
+ *
+ *   JAEGER_ENDPOINT       Thrift over HTTP, e.g. http://jaeger:14268/api/traces
+ *   JAEGER_AGENT_HOST/_PORT  UDP to a Jaeger agent (port 6832)
+ *   TRACING_SAMPLE_RATE   share of requests traced, 0..1 (1)
+ *   METRICS_PORT          Prometheus /metrics port; 3030 in production, off
+ *                         elsewhere; 0 or METRICS=false turns it off
+ *   HEARTBEAT_INTERVAL / HEARTBEAT_TIMEOUT  seconds (10 / 30): how soon a
+ *                         vanished node is dropped from the registry
+ */
+
+/**
+ * Moleculer's Jaeger exporter with 128-bit trace ids. Moleculer uses the
+ * request id as the trace id; the stock exporter turns it into hex by
+ * dropping dashes, which breaks for a client's X-Request-Id such as
+ * "checkout-42". traceIdOf() maps any request id to the same 32-hex id the
+ * log lines carry, so a trace id found in a log line opens the trace.
+ */
+class AgoraJaegerExporter extends (TracerExporters.Jaeger as unknown as new (opts?: object) => object) {
+  convertTraceID(id: string | null): Buffer | null {
+    return id ? Buffer.from(traceIdOf(id), "hex") : null;
+  }
+}
+(TracerExporters.register as (name: string, value: unknown) => void)("AgoraJaeger", AgoraJaegerExporter);
+
+export function sampleRate(): number {
+  const rate = Number(envString("TRACING_SAMPLE_RATE", "1"));
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new Error(`TRACING_SAMPLE_RATE must be a number from 0 to 1, got "${process.env.TRACING_SAMPLE_RATE}"`);
+  }
+  return rate;
+}
+
+export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
+  const endpoint = envOptional("JAEGER_ENDPOINT");
+  const agentHost = envOptional("JAEGER_AGENT_HOST");
+  if (!endpoint && !agentHost) return false;
+  return {
+    enabled: true,
+    // Moleculer decides what is sampled (and passes the decision along with
+    // each call); the exporter reports every span it is given.
+    sampling: { rate: sampleRate() },
+    actions: true,
+    events: true,
+    // Action params and event payloads carry passwords, tokens and card
+    // data, so no span records them. An action may name safe params in its
+    // own schema: tracing: { tags: { params: ["productId"] } }.
+    tags: {
+      action: { params: false, meta: false, response: false },
+      event: { params: false, meta: false },
+    },
+    // Error `data` can echo the offending input value (a validation error on
+    // a card number); name, message, code and type are enough to debug.
+    errorFields: ["name", "message", "code", "type"],
+    stackTrace: false,
+    exporter: {
+      type: "AgoraJaeger",
+      options: {
+        endpoint: endpoint ?? null,
+        host: agentHost ?? "127.0.0.1",
+        port: envInt("JAEGER_AGENT_PORT", 6832),
+        legacyMode: false,
+        // Jaeger shows one "process" per service and node; the tag tells
+        // replicas of a service apart.
+        tracerOptions: { tags: { nodeID } },
+        defaultTags: { nodeID },
+      },
+    },
+  } as unknown as BrokerOptions["tracing"];
+}
+
+/** The Prometheus port, or undefined when metrics are off. */
+export function metricsPort(): number | undefined {
+  if (!envBool("METRICS", true)) return undefined;
+  const port = envInt("METRICS_PORT", isProduction() ? 3030 : 0);
+  return port > 0 ? port : undefined;
+}
+
+export function metricsFromEnv(): BrokerOptions["metrics"] {
+  const port = metricsPort();
+  if (port === undefined) return false;
+  return {
+    enabled: true,
+    reporter: { type: "Prometheus", options: { port, path: "/metrics" } },
+  };
+}
+
+/** Heartbeat settings in seconds; a node missing for `timeout` is dropped. */
+export function heartbeatFromEnv(): Pick<BrokerOptions, "heartbeatInterval" | "heartbeatTimeout"> {
+  return {
+    heartbeatInterval: envInt("HEARTBEAT_INTERVAL", 10),
+    heartbeatTimeout: envInt("HEARTBEAT_TIMEOUT", 30),
+  };
+}
