@@ -6,7 +6,11 @@ export interface Card {
   cvc: string;
 }
 
-export type PaymentStatus = "CHARGED" | "REFUNDED";
+/**
+ * PENDING: the provider was asked but the outcome is not recorded yet (in
+ * flight, or a crash); charging again with the card or refunding settles it.
+ */
+export type PaymentStatus = "PENDING" | "CHARGED" | "REFUNDED";
 
 /** What is kept of a payment: brand and last four digits only. */
 export interface Payment {
@@ -31,6 +35,6 @@ export interface PaymentsActions {
   };
   /** Internal, idempotent by orderId. No charge → null. */
   "payments.refund": { params: { orderId: string }; result: Payment | null };
-  /** Internal: the payment of an order, if any. */
+  /** Internal: the payment of an order, if any (a declined attempt is none). */
   "payments.get": { params: { orderId: string }; result: Payment | null };
 }

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import type { Card } from "../../contracts";
+
+/**
+ * The payment provider seam. The payments service talks to a provider only
+ * through this interface, so a real one (Stripe, Adyen, ...) replaces the
+ * simulation by implementing it. Every call carries an idempotency key (the
+ * orderId): real providers answer a repeated key with the first result, which
+ * is what lets payments re-drive a charge after a crash without charging twice.
+ */
+export interface ChargeRequest {
+  idempotencyKey: string;
+  amountCents: number;
+  currency: string;
+  card: Card;
+}
+
+export type DeclineCode = "PAYMENT_DECLINED" | "INSUFFICIENT_FUNDS";
+
+export type ChargeOutcome = { approved: true; reference: string } | { approved: false; declineCode: DeclineCode };
+
+export interface PaymentProvider {
+  readonly name: string;
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  /** Returns the money of a charge made with this key; a no-op for an unknown or refunded key. */
+  refund(idempotencyKey: string): Promise<void>;
+}
+
+/** Test cards of the simulated provider; any other valid card is approved. */
+export const TEST_CARDS: Readonly<Record<string, DeclineCode>> = {
+  "4000000000000002": "PAYMENT_DECLINED",
+  "4000000000009995": "INSUFFICIENT_FUNDS",
+};
+
+interface LedgerEntry {
+  outcome: ChargeOutcome;
+  amountCents: number;
+  currency: string;
+  refunded: boolean;
+}
+
+/**
+ * An in-process stand-in for a card provider: declines the test cards,
+ * approves the rest, and keeps a ledger by idempotency key the way a real
+ * provider does on its side (here only for the life of the process).
+ */
+export class SimulatedProvider implements PaymentProvider {
+  readonly name = "simulated";
+  private readonly ledger = new Map<string, LedgerEntry>();
+
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    const known = this.ledger.get(request.idempotencyKey);
+    if (known) return known.outcome;
+    const declineCode = TEST_CARDS[request.card.cardNumber];
+    const outcome: ChargeOutcome = declineCode
+      ? { approved: false, declineCode }
+      : {
+          approved: true,
+          reference: `sim_${createHash("sha256").update(request.idempotencyKey).digest("hex").slice(0, 16)}`,
+        };
+    this.ledger.set(request.idempotencyKey, {
+      outcome,
+      amountCents: request.amountCents,
+      currency: request.currency,
+      refunded: false,
+    });
+    return outcome;
+  }
+
+  async refund(idempotencyKey: string): Promise<void> {
+    const entry = this.ledger.get(idempotencyKey);
+    if (entry?.outcome.approved) entry.refunded = true;
+  }
+
+  /** Money held per key (approved and not refunded): what tests check "charged once" against. */
+  capturedCents(idempotencyKey: string): number {
+    const entry = this.ledger.get(idempotencyKey);
+    return entry?.outcome.approved && !entry.refunded ? entry.amountCents : 0;
+  }
+
+  /** How many charges were approved in total (a repeated key counts once). */
+  approvedCount(): number {
+    return [...this.ledger.values()].filter((e) => e.outcome.approved).length;
+  }
+}
