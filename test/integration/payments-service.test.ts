@@ -1,4 +1,4 @@
-import type { ServiceSchema } from "moleculer";
+import type { Context, ServiceSchema } from "moleculer";
 import { call, type Card } from "../../contracts";
 import { newId } from "../../lib/ids";
 import { startNode, type TestNode } from "../helpers/node";
@@ -32,7 +32,7 @@ describe("payments service", () => {
   const spy: ServiceSchema = {
     name: "payments-spy",
     events: {
-      "**"(ctx: { eventName: string; params: unknown }) {
+      "**"(ctx: Context) {
         emitted.push({ event: ctx.eventName, params: ctx.params });
       },
     },
