@@ -4,8 +4,15 @@ import type { Server } from "node:http";
 import type { BrokerOptions, Errors, LogLevels, ServiceBroker } from "moleculer";
 import { envInt, envOptional, envString, isProduction } from "./lib/env";
 import { transporterFromEnv } from "./lib/transporter";
+import { keepParsedOptions } from "./lib/runner-env";
 import { replCommands } from "./lib/repl-commands";
-import { heartbeatFromEnv, metricsFromEnv, tracingFromEnv } from "./lib/observability";
+import { faultInjection } from "./lib/fault-injection";
+import {
+  heartbeatFromEnv,
+  metricsFromEnv,
+  tracingFromEnv,
+  UntracedInternalEventsMiddleware,
+} from "./lib/observability";
 import { logFormatter, type LogFormat } from "./lib/log-format";
 import { RequestContextMiddleware } from "./lib/request-context";
 import { RequestRateMiddleware } from "./lib/request-rate";
@@ -146,8 +153,8 @@ const config: BrokerOptions = {
   ...heartbeatFromEnv(),
 
   // The request context keeps request/trace ids on log lines; the rate
-  // meter feeds the /status page.
-  middlewares: [RequestContextMiddleware, RequestRateMiddleware],
+  // meter feeds the /status page; Moleculer's $-events make no traces.
+  middlewares: [RequestContextMiddleware, RequestRateMiddleware, UntracedInternalEventsMiddleware],
 
   // $node.observe on every node (for /status); a getter, because Moleculer
   // mixes its own $node schema into the object it is given.
@@ -170,4 +177,7 @@ const config: BrokerOptions = {
   },
 };
 
-export default config;
+// Test-only fault injection (docs/fault-injection.md): loaded only when FAULTS is set.
+if (process.env.FAULTS) config.middlewares = [...(config.middlewares ?? []), faultInjection()];
+
+export default keepParsedOptions(config, ["transporter", "logLevel", "internalServices"]);

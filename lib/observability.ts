@@ -1,4 +1,4 @@
-import type { BrokerOptions } from "moleculer";
+import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
 import { envBool, envInt, envOptional, envString, isProduction } from "./env";
 import { traceIdOf } from "./request-context";
@@ -58,7 +58,9 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
     },
     // Error `data` can echo the offending input value (a validation error on
     // a card number); name, message, code and type are enough to debug.
-    errorFields: ["name", "message", "code", "type"],
+    // Five entries on purpose: Moleculer merges this with its default list
+    // (which ends in "data") index by index, so a shorter list would keep it.
+    errorFields: ["name", "message", "code", "type", "retryable"],
     stackTrace: false,
     exporter: {
       type: "AgoraJaeger",
@@ -75,6 +77,20 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
     },
   } as unknown as BrokerOptions["tracing"];
 }
+
+/**
+ * Moleculer's own local events ($services.changed, $node.connected, ...) are
+ * not part of any request; traced, each would be a root trace of its own
+ * that buries the requests in Jaeger. User middlewares wrap handlers before
+ * the Tracing middleware does, so switching it off here takes effect.
+ */
+export const UntracedInternalEventsMiddleware: Middleware = {
+  name: "UntracedInternalEvents",
+  localEvent(next: unknown, event: { name: string; tracing?: unknown }) {
+    if (event.name.startsWith("$")) event.tracing = false;
+    return next;
+  },
+} as unknown as Middleware;
 
 /** The Prometheus port, or undefined when metrics are off. */
 export function metricsPort(): number | undefined {

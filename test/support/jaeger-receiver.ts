@@ -1,0 +1,123 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+// thriftrw ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Thrift } = require("thriftrw") as { Thrift: new (o: object) => unknown };
+
+/**
+ * A stand-in for Jaeger's collector: accepts what jaeger-client's HTTP sender
+ * posts to /api/traces (a Thrift-encoded Batch, binary protocol), decodes it
+ * with the IDL shipped inside jaeger-client and keeps the spans.
+ */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  /** "0000000000000000" for a root span. */
+  parentSpanId: string;
+  operationName: string;
+  serviceName: string;
+  /** The Moleculer node that reported the span (a process tag). */
+  nodeID: string;
+  tags: Record<string, string | number | boolean>;
+  /** The whole decoded span and process, as JSON text (to search for leaks). */
+  raw: string;
+}
+
+export interface JaegerReceiver {
+  endpoint: string;
+  spans: ReceivedSpan[];
+  close(): Promise<void>;
+}
+
+const IDL = path.join(path.dirname(require.resolve("jaeger-client")), "jaeger-idl/thrift/jaeger.thrift");
+
+interface ThriftTag {
+  key: string;
+  vStr?: string | null;
+  vDouble?: number | null;
+  vBool?: boolean | null;
+  vLong?: Buffer | null;
+}
+
+interface ThriftSpan {
+  traceIdLow: Buffer;
+  traceIdHigh: Buffer;
+  spanId: Buffer;
+  parentSpanId: Buffer;
+  operationName: string;
+  tags?: ThriftTag[] | null;
+}
+
+interface ThriftBatch {
+  process: { serviceName: string; tags?: ThriftTag[] | null };
+  spans: ThriftSpan[];
+}
+
+const hex = (b: Buffer) => Buffer.from(b).toString("hex");
+
+function tagValue(tag: ThriftTag): string | number | boolean {
+  if (tag.vStr != null) return tag.vStr;
+  if (tag.vDouble != null) return tag.vDouble;
+  if (tag.vBool != null) return tag.vBool;
+  if (tag.vLong != null) return Number(Buffer.from(tag.vLong).readBigInt64BE());
+  return "";
+}
+
+const tagsOf = (tags: ThriftTag[] | null | undefined) =>
+  Object.fromEntries((tags ?? []).map((t) => [t.key, tagValue(t)]));
+
+export async function startJaegerReceiver(): Promise<JaegerReceiver> {
+  const thrift = new Thrift({ source: fs.readFileSync(IDL, "ascii"), allowOptionalArguments: true });
+  const Batch = (
+    thrift as unknown as {
+      Batch: { rw: { readFrom(b: Buffer, o: number): { err: Error | null; value: ThriftBatch } } };
+    }
+  ).Batch;
+  const spans: ReceivedSpan[] = [];
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (req.method !== "POST" || !req.url?.startsWith("/api/traces")) {
+        res.writeHead(404).end();
+        return;
+      }
+      const result = Batch.rw.readFrom(Buffer.concat(chunks), 0);
+      if (result.err) {
+        res.writeHead(400).end(String(result.err));
+        return;
+      }
+      const batch = result.value;
+      const processTags = tagsOf(batch.process.tags);
+      for (const span of batch.spans) {
+        const tags = tagsOf(span.tags);
+        spans.push({
+          traceId: hex(span.traceIdHigh) + hex(span.traceIdLow),
+          spanId: hex(span.spanId),
+          parentSpanId: hex(span.parentSpanId),
+          operationName: span.operationName,
+          serviceName: batch.process.serviceName,
+          nodeID: String(processTags.nodeID ?? tags.nodeID ?? ""),
+          tags,
+          raw: JSON.stringify({ process: batch.process, span, tags, processTags }),
+        });
+      }
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}/api/traces`,
+    spans,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
