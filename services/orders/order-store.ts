@@ -1,0 +1,118 @@
+import type { DbAdapter } from "moleculer-db";
+import { DocStore } from "../../lib/doc-store";
+import { terminalChanges, type OrderDoc, type Outcome, type SagaStep } from "./order.rules";
+
+type Finder = { find(params: object): Promise<unknown[]>; count(params: object): Promise<number> };
+
+/**
+ * The orders collection. Every write that the saga depends on is one atomic
+ * conditional update of one order document (lib/doc-store.ts), so it behaves
+ * the same on NeDB and MongoDB: the status transition out of PENDING has one
+ * winner, a lease has one holder, an outbox entry one relay at a time.
+ */
+export class OrderStore {
+  private readonly docs: DocStore<OrderDoc>;
+
+  constructor(
+    private readonly adapter: DbAdapter,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.docs = new DocStore<OrderDoc>(adapter);
+  }
+
+  private get finder(): Finder {
+    return this.adapter as unknown as Finder;
+  }
+
+  get(id: string): Promise<OrderDoc | null> {
+    return this.docs.get(id);
+  }
+
+  /** false when an order with this id exists (the same idempotency key). */
+  create(doc: OrderDoc): Promise<boolean> {
+    return this.docs.insert(doc);
+  }
+
+  /** Records a completed step and extends the driver's lease. */
+  async stepDone(order: OrderDoc, step: SagaStep, leaseMs: number): Promise<OrderDoc> {
+    const now = this.now();
+    const updated = await this.docs.update(
+      order._id,
+      {},
+      {
+        $set: {
+          done: { ...order.done, [step]: true },
+          leaseUntil: now.getTime() + leaseMs,
+          updatedAt: now.toISOString(),
+        },
+      },
+    );
+    return updated ?? { ...order, done: { ...order.done, [step]: true } };
+  }
+
+  /** PENDING → terminal, with follow-ups and outbox entry; null when the order was no longer PENDING. */
+  finish(order: OrderDoc, outcome: Outcome): Promise<OrderDoc | null> {
+    return this.docs.update(order._id, { status: "PENDING" }, { $set: terminalChanges(order, outcome, this.now()) });
+  }
+
+  async markSettled(order: OrderDoc): Promise<OrderDoc> {
+    return (await this.docs.update(order._id, {}, { $set: { settled: true } })) ?? { ...order, settled: true };
+  }
+
+  /** Marks a follow-up as not done (it has to run again) and the order as unsettled. */
+  async reopen(order: OrderDoc, step: SagaStep): Promise<void> {
+    const current = (await this.docs.get(order._id)) ?? order;
+    await this.docs.update(order._id, {}, { $set: { done: { ...current.done, [step]: false }, settled: false } });
+  }
+
+  /** Takes the lease of an unsettled order whose lease has run out; null when another driver holds it. */
+  claim(id: string, leaseMs: number): Promise<OrderDoc | null> {
+    const now = this.now().getTime();
+    return this.docs.update(id, { settled: false, leaseUntil: { $lt: now } }, { $set: { leaseUntil: now + leaseMs } });
+  }
+
+  /** Unsettled orders nobody drives (lease run out), oldest first. */
+  async unattended(limit: number): Promise<OrderDoc[]> {
+    const query = { settled: false, leaseUntil: { $lt: this.now().getTime() } };
+    return this.found(await this.finder.find({ query, sort: ["createdAt"], limit }));
+  }
+
+  /** Orders whose outbox entry is due for a delivery attempt. */
+  async outboxDue(limit: number, includeLater = false): Promise<OrderDoc[]> {
+    const query: Record<string, unknown> = { outboxPending: true };
+    if (!includeLater) query.outboxNextAt = { $lte: this.now().getTime() };
+    return this.found(await this.finder.find({ query, sort: ["outboxNextAt"], limit }));
+  }
+
+  /** Compare-and-set on outboxNextAt: one relay attempt per order at a time, on any number of nodes. */
+  claimOutbox(order: OrderDoc, nextAt: number): Promise<OrderDoc | null> {
+    return this.docs.update(
+      order._id,
+      { outboxPending: true, outboxNextAt: order.outboxNextAt },
+      { $set: { outboxNextAt: nextAt }, $inc: { outboxAttempts: 1 } },
+    );
+  }
+
+  async outboxDelivered(order: OrderDoc): Promise<void> {
+    await this.docs.update(
+      order._id,
+      { outboxPending: true },
+      { $set: { outboxPending: false, outboxDeliveredAt: this.now().toISOString() } },
+    );
+  }
+
+  async listForUser(userId: string, offset: number, limit: number): Promise<{ rows: OrderDoc[]; total: number }> {
+    const query = { userId };
+    const finder = this.finder;
+    const [docs, total] = await Promise.all([
+      finder.find({ query, sort: ["-createdAt", "-_id"], offset, limit }),
+      finder.count({ query }),
+    ]);
+    return { rows: this.found(docs), total };
+  }
+
+  /** Documents from adapter.find: MongoDB returns ObjectId ids, NeDB strings. */
+  private found(docs: unknown[]): OrderDoc[] {
+    return (docs as OrderDoc[]).map((d) => ({ ...d, _id: String(d._id) }));
+  }
+}

@@ -1,0 +1,212 @@
+import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { call, emit, type Caller, type Card, type EventContracts, type Order, type Page } from "../../contracts";
+import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
+import { envInt } from "../../lib/env";
+import { NotFoundError } from "../../lib/errors";
+import { faultPoint } from "../../lib/fault-injection";
+import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./checkout.saga";
+import { OrderStore } from "./order-store";
+import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./order.rules";
+import { relayOutbox } from "./outbox-relay";
+import { checkoutParams, getParams, listParams, recoverParams } from "./orders.params";
+
+/**
+ *   ORDERS_PENDING_TIMEOUT_MS    an order PENDING this long after its last step is recovered (15000)
+ *   ORDERS_RECOVERY_INTERVAL_MS  how often a node looks for such orders (5000)
+ *   ORDERS_OUTBOX_INTERVAL_MS    how often the outbox relay looks for undelivered events (1000)
+ *   ORDERS_OUTBOX_MAX_BACKOFF_MS longest wait between two deliveries of one event (5000)
+ */
+const pendingTimeout = () => envInt("ORDERS_PENDING_TIMEOUT_MS", 15_000);
+
+type Meta = { user?: Caller | null; idempotencyKey?: string; $statusCode?: number };
+
+interface OrdersThis {
+  store: OrderStore;
+  timers: NodeJS.Timeout[];
+  relaying: boolean;
+  relayAgain: boolean;
+  recovering: boolean;
+}
+
+interface OrdersMethods {
+  sagaDeps(ctx: Context | null): SagaDeps;
+  relayNow(all?: boolean): Promise<void>;
+  recoverNow(olderThanMs?: number): Promise<number>;
+}
+
+function caller(ctx: Context<unknown, Meta>): Caller {
+  const user = ctx.meta.user;
+  if (!user) throw new Errors.MoleculerClientError("Authentication required", 401, "UNAUTHORIZED");
+  return user;
+}
+
+/** Orders and the checkout saga (checkout.saga.ts); durable order events through an outbox (outbox-relay.ts). */
+const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMethods & OrdersThis> = {
+  name: "orders",
+  mixins: [dbMixin({ service: "orders", collection: "orders" })],
+
+  settings: { rest: "/" },
+
+  actions: {
+    checkout: {
+      rest: "POST /orders",
+      auth: "customer",
+      restStatus: 201,
+      params: checkoutParams,
+      async handler(ctx: Context<{ payment: Card }, Meta>): Promise<Order> {
+        const user = caller(ctx);
+        const idempotencyKey = checkIdempotencyKey(ctx.meta.idempotencyKey);
+        checkCard(ctx.params.payment);
+        const order = await checkout(this.sagaDeps(ctx), {
+          userId: user.id,
+          idempotencyKey,
+          card: ctx.params.payment,
+          waitMs: Math.max(1000, envInt("REQUEST_TIMEOUT", 10_000) - 2000),
+        });
+        if (order.status === "CONFIRMED") return toOrder(order);
+        if (order.status === "PENDING") {
+          throw new Errors.MoleculerClientError("This checkout is still in progress", 409, "CHECKOUT_IN_PROGRESS", {
+            order: toOrder(order),
+          });
+        }
+        throw checkoutError(order);
+      },
+    },
+
+    list: {
+      rest: "GET /orders",
+      auth: "customer",
+      params: listParams,
+      async handler(ctx: Context<{ page?: number; pageSize?: number }, Meta>): Promise<Page<Order>> {
+        const user = caller(ctx);
+        const page = ctx.params.page ?? 1;
+        const pageSize = ctx.params.pageSize ?? 20;
+        const { rows, total } = await this.store.listForUser(user.id, (page - 1) * pageSize, pageSize);
+        return { rows: rows.map(toOrder), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+      },
+    },
+
+    get: {
+      rest: "GET /orders/:id",
+      auth: "customer",
+      params: getParams,
+      async handler(ctx: Context<{ id: string }, Meta>): Promise<Order> {
+        const user = caller(ctx);
+        const order = await this.store.get(ctx.params.id);
+        // Another customer's order is answered like a missing one: its existence is not theirs to know.
+        if (!order || (order.userId !== user.id && user.role !== "admin"))
+          throw new NotFoundError("Order", ctx.params.id);
+        return toOrder(order);
+      },
+    },
+
+    recover: {
+      visibility: "public",
+      params: recoverParams,
+      async handler(ctx: Context<{ olderThanMs?: number }>): Promise<{ recovered: number }> {
+        return { recovered: await this.recoverNow(ctx.params.olderThanMs) };
+      },
+    },
+  },
+
+  events: {
+    // A notifications node appeared: deliver what waited for it now, not at the next backoff.
+    "$services.changed"() {
+      if (this.store) void this.relayNow(true);
+    },
+  },
+
+  methods: {
+    sagaDeps(ctx: Context | null): SagaDeps {
+      const via = ctx ?? this.broker;
+      const ports: CheckoutPorts = {
+        cartSnapshot: (userId) => call(via, "cart.snapshot", { userId }),
+        reserve: (orderId, items) => call(via, "inventory.reserve", { orderId, items }),
+        release: (orderId) => call(via, "inventory.release", { orderId }),
+        charge: (orderId, amountCents, currency, card) =>
+          call(via, "payments.charge", { orderId, amountCents, currency, card }),
+        paymentOf: (orderId) => call(via, "payments.get", { orderId }),
+        refund: (orderId) => call(via, "payments.refund", { orderId }),
+        commit: (orderId) => call(via, "inventory.commit", { orderId }),
+        emptyCart: (userId) => call(via, "cart.empty", { userId }),
+        announce: (entry) =>
+          emit(
+            this.broker,
+            entry.event,
+            entry.payload as EventContracts["order.confirmed"] & EventContracts["order.failed"],
+          ),
+      };
+      return {
+        store: this.store,
+        ports,
+        leaseMs: pendingTimeout(),
+        faultPoint,
+        log: this.logger,
+        onTerminal: () => setImmediate(() => void this.relayNow()),
+      };
+    },
+
+    /** One relay pass; a request for another pass while one runs is remembered, not dropped. */
+    async relayNow(all = false): Promise<void> {
+      if (this.relaying) {
+        this.relayAgain = true;
+        return;
+      }
+      this.relaying = true;
+      try {
+        do {
+          this.relayAgain = false;
+          await relayOutbox(
+            {
+              store: this.store,
+              deliver: (entry) => call(this.broker, "notifications.record", entry.payload),
+              log: this.logger,
+              baseDelayMs: 200,
+              maxDelayMs: envInt("ORDERS_OUTBOX_MAX_BACKOFF_MS", 5000),
+            },
+            all,
+          );
+        } while (this.relayAgain);
+      } catch (err) {
+        this.logger.warn("Outbox relay pass failed:", (err as Error).message);
+      } finally {
+        this.relaying = false;
+      }
+    },
+
+    async recoverNow(olderThanMs?: number): Promise<number> {
+      if (this.recovering) return 0;
+      this.recovering = true;
+      try {
+        const recovered = await recoverUnattended(this.sagaDeps(null), olderThanMs);
+        if (recovered) this.logger.info(`Recovered ${recovered} unfinished order(s).`);
+        return recovered;
+      } catch (err) {
+        this.logger.warn("Order recovery pass failed:", (err as Error).message);
+        return 0;
+      } finally {
+        this.recovering = false;
+      }
+    },
+  },
+
+  started() {
+    this.store = new OrderStore(this.adapter);
+    this.relaying = false;
+    this.relayAgain = false;
+    this.recovering = false;
+    // Orders a crashed node left behind are picked up at start and then periodically.
+    this.timers = [
+      setTimeout(() => void this.recoverNow(), 0),
+      setInterval(() => void this.recoverNow(), envInt("ORDERS_RECOVERY_INTERVAL_MS", 5000)),
+      setInterval(() => void this.relayNow(), envInt("ORDERS_OUTBOX_INTERVAL_MS", 1000)),
+    ];
+  },
+
+  stopped() {
+    for (const timer of this.timers ?? []) clearTimeout(timer);
+    this.timers = [];
+  },
+};
+
+export default OrdersService;

@@ -1,0 +1,291 @@
+import { Errors, ServiceBroker } from "moleculer";
+import { MemoryAdapter, type DbAdapter } from "moleculer-db";
+import type { Card, Cart, Payment, StockItem } from "../../contracts";
+import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "../../services/orders/checkout.saga";
+import { OrderStore } from "../../services/orders/order-store";
+import { orderIdFor, type OrderDoc, type OutboxEntry } from "../../services/orders/order.rules";
+import { relayOutbox } from "../../services/orders/outbox-relay";
+
+/**
+ * The saga against an in-memory order store and fake services that behave
+ * like the real ones (idempotent by orderId). Crashes are simulated by a
+ * fault point that throws; recovery then runs with the clock moved past the lease.
+ */
+
+const CARD: Card = { cardNumber: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
+const DECLINED: Card = { ...CARD, cardNumber: "4000000000000002" };
+const USER = "aaaaaaaaaaaaaaaaaaaaaaaa";
+const P1 = "bbbbbbbbbbbbbbbbbbbbbbbb";
+
+class Crash extends Error {}
+
+/** Inventory, payments and cart in a few maps, with the contracts' idempotency. */
+class FakeShop implements CheckoutPorts {
+  available = 5;
+  reservations = new Map<string, { qty: number; state: "RESERVED" | "RELEASED" | "COMMITTED" }>();
+  payments = new Map<string, Payment["status"] | "VOIDED">();
+  cart: Cart = {
+    items: [{ productId: P1, name: "Mug", quantity: 2, unitPriceCents: 1400 }],
+    totalCents: 2800,
+    currency: "EUR",
+  };
+  chargeCalls = 0;
+  failCharge: Error | null = null;
+  announced: OutboxEntry[] = [];
+
+  async cartSnapshot(): Promise<Cart> {
+    return structuredClone(this.cart);
+  }
+  async reserve(orderId: string, items: StockItem[]) {
+    if (this.reservations.has(orderId)) return;
+    const qty = items.reduce((s, i) => s + i.quantity, 0);
+    if (qty > this.available) throw new Errors.MoleculerClientError("Not enough stock", 409, "OUT_OF_STOCK");
+    this.available -= qty;
+    this.reservations.set(orderId, { qty, state: "RESERVED" });
+  }
+  async release(orderId: string) {
+    const r = this.reservations.get(orderId);
+    if (r?.state === "RESERVED") {
+      this.available += r.qty;
+      r.state = "RELEASED";
+    }
+  }
+  async commit(orderId: string) {
+    const r = this.reservations.get(orderId);
+    if (!r) throw new Errors.MoleculerClientError("No reservation", 404, "NOT_FOUND");
+    if (r.state === "RESERVED") r.state = "COMMITTED";
+  }
+  async charge(orderId: string, _amount: number, _currency: string, card: Card): Promise<Payment> {
+    this.chargeCalls++;
+    if (this.failCharge) throw this.failCharge;
+    const state = this.payments.get(orderId);
+    if (state === "VOIDED") throw new Errors.MoleculerClientError("voided", 409, "PAYMENT_VOIDED");
+    if (!state) {
+      if (card.cardNumber === DECLINED.cardNumber) {
+        throw new Errors.MoleculerClientError("The card was declined", 402, "PAYMENT_DECLINED");
+      }
+      this.payments.set(orderId, "CHARGED");
+    }
+    return this.paymentOf(orderId) as Promise<Payment>;
+  }
+  async paymentOf(orderId: string): Promise<Payment | null> {
+    const status = this.payments.get(orderId);
+    if (!status || status === "VOIDED") return null;
+    const t = new Date().toISOString();
+    return {
+      orderId,
+      status,
+      amountCents: 2800,
+      currency: "EUR",
+      brand: "visa",
+      last4: "4242",
+      createdAt: t,
+      updatedAt: t,
+    };
+  }
+  async refund(orderId: string) {
+    const status = this.payments.get(orderId);
+    if (status === "CHARGED") this.payments.set(orderId, "REFUNDED");
+    if (!status) this.payments.set(orderId, "VOIDED");
+  }
+  async emptyCart() {
+    this.cart = { items: [], totalCents: 0, currency: "EUR" };
+  }
+  async announce(entry: OutboxEntry) {
+    this.announced.push(entry);
+  }
+
+  reservedQty() {
+    return [...this.reservations.values()].filter((r) => r.state === "RESERVED").reduce((s, r) => s + r.qty, 0);
+  }
+  committedQty() {
+    return [...this.reservations.values()].filter((r) => r.state === "COMMITTED").reduce((s, r) => s + r.qty, 0);
+  }
+}
+
+describe("checkout saga", () => {
+  let broker: ServiceBroker;
+  let adapter: DbAdapter;
+  let store: OrderStore;
+  let shop: FakeShop;
+  let clock: number;
+  let crashAt: string | null;
+  const LEASE = 1000;
+
+  const deps = (): SagaDeps => ({
+    store,
+    ports: shop,
+    leaseMs: LEASE,
+    faultPoint: (name) => {
+      if (name === crashAt) {
+        crashAt = null;
+        throw new Crash(name);
+      }
+    },
+    log: { warn: () => undefined },
+    now: () => new Date(clock),
+    sleep: async () => undefined,
+  });
+
+  const run = (card = CARD, key = "key-00000001") =>
+    checkout(deps(), { userId: USER, idempotencyKey: key, card, waitMs: 0 });
+
+  beforeAll(() => {
+    broker = new ServiceBroker({ logger: false });
+  });
+
+  beforeEach(async () => {
+    adapter = new MemoryAdapter() as unknown as DbAdapter;
+    adapter.init(broker, broker.createService({ name: `orders-${Math.random().toString(36).slice(2)}` }));
+    await adapter.connect();
+    clock = Date.parse("2030-01-01T00:00:00Z");
+    store = new OrderStore(adapter, () => new Date(clock));
+    shop = new FakeShop();
+    crashAt = null;
+  });
+
+  afterEach(() => adapter.disconnect());
+
+  it("confirms, commits, empties the cart, and queues order.confirmed in the outbox", async () => {
+    const order = await run();
+    expect(order).toMatchObject({
+      status: "CONFIRMED",
+      totalCents: 2800,
+      payment: { brand: "visa", last4: "4242" },
+      settled: true,
+      outboxPending: true,
+    });
+    expect(order.done).toMatchObject({ reserve: true, charge: true, commit: true, emptyCart: true });
+    expect(order.outbox?.event).toBe("order.confirmed");
+    expect(shop.committedQty()).toBe(2);
+    expect(shop.available).toBe(3);
+    expect(shop.cart.items).toHaveLength(0);
+    expect(shop.announced.map((e) => e.event)).toEqual(["order.confirmed"]);
+  });
+
+  it("rejects an empty cart without storing an order", async () => {
+    shop.cart = { items: [], totalCents: 0, currency: "EUR" };
+    await expect(run()).rejects.toMatchObject({ code: 422, type: "CART_EMPTY" });
+    expect(await store.get(orderIdFor(USER, "key-00000001"))).toBeNull();
+  });
+
+  it("a decline fails the order and gives the stock back", async () => {
+    const order = await run(DECLINED);
+    expect(order).toMatchObject({ status: "FAILED", failureCode: 402, failureType: "PAYMENT_DECLINED", settled: true });
+    expect(shop.available).toBe(5);
+    expect(shop.reservedQty()).toBe(0);
+    expect(order.outbox?.event).toBe("order.failed");
+  });
+
+  it("not enough stock rejects the order", async () => {
+    shop.available = 1;
+    const order = await run();
+    expect(order).toMatchObject({ status: "REJECTED", failureCode: 409, failureType: "OUT_OF_STOCK" });
+    expect(shop.available).toBe(1);
+    expect(shop.chargeCalls).toBe(0);
+  });
+
+  it("payments failing with server errors: retried, then FAILED with nothing charged and stock back", async () => {
+    shop.failCharge = new Errors.MoleculerError("boom", 500, "INJECTED_FAULT");
+    const order = await run();
+    expect(order).toMatchObject({ status: "FAILED", failureCode: 503 });
+    expect(shop.chargeCalls).toBe(3);
+    expect(shop.available).toBe(5);
+    expect(shop.payments.get(order._id)).toBe("VOIDED");
+  });
+
+  it("the same key twice: one order, one charge, the same answer", async () => {
+    const first = await run();
+    const again = await run();
+    expect(again._id).toBe(first._id);
+    expect(again.status).toBe("CONFIRMED");
+    expect(shop.chargeCalls).toBe(1);
+    shop.cart = new FakeShop().cart;
+    const other = await checkout(deps(), {
+      userId: "cccccccccccccccccccccccc",
+      idempotencyKey: "key-00000001",
+      card: CARD,
+      waitMs: 0,
+    });
+    expect(other._id).not.toBe(first._id);
+  });
+
+  const steps = [
+    "orders:before-reserve",
+    "orders:after-reserve",
+    "orders:after-charge",
+    "orders:after-confirm",
+    "orders:after-commit",
+    "orders:after-empty-cart",
+  ];
+
+  it.each(steps)("a crash at %s is recovered to a consistent terminal state", async (step) => {
+    crashAt = step;
+    // A crash in the follow-ups does not reach the caller (they run after the
+    // answer is decided), but nothing after the crash point was written.
+    await run().catch((err) => {
+      if (!(err instanceof Crash)) throw err;
+    });
+    expect(crashAt).toBeNull();
+    const id = orderIdFor(USER, "key-00000001");
+
+    // Within the lease nobody touches it; afterwards recovery drives it.
+    expect(await recoverUnattended(deps())).toBe(0);
+    clock += LEASE + 1;
+    expect(await recoverUnattended(deps())).toBe(1);
+
+    const order = (await store.get(id)) as OrderDoc;
+    expect(order.settled).toBe(true);
+    expect(["CONFIRMED", "FAILED"]).toContain(order.status);
+    const charged = shop.payments.get(id) === "CHARGED";
+    expect(charged).toBe(order.status === "CONFIRMED");
+    expect(shop.reservedQty()).toBe(0);
+    expect(shop.available + shop.committedQty()).toBe(5);
+    if (!["orders:before-reserve", "orders:after-reserve"].includes(step)) {
+      expect(order.status).toBe("CONFIRMED");
+      expect(shop.cart.items).toHaveLength(0);
+    }
+    expect(order.outbox).not.toBeNull();
+    // A second pass finds nothing left to do.
+    clock += LEASE + 1;
+    expect(await recoverUnattended(deps())).toBe(0);
+  });
+
+  it("two recoverers never drive the same order at once", async () => {
+    crashAt = "orders:after-reserve";
+    await expect(run()).rejects.toBeInstanceOf(Crash);
+    clock += LEASE + 1;
+    const id = orderIdFor(USER, "key-00000001");
+    const a = await store.claim(id, LEASE);
+    const b = await store.claim(id, LEASE);
+    expect(a).not.toBeNull();
+    expect(b).toBeNull();
+  });
+
+  it("the outbox relay delivers until acknowledged, with backoff, then never again", async () => {
+    const order = await run();
+    const delivered: string[] = [];
+    let down = true;
+    const relay = {
+      store,
+      deliver: async (e: OutboxEntry) => {
+        if (down) throw new Error("notifications unavailable");
+        delivered.push(e.eventId);
+      },
+      log: { debug: () => undefined },
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      now: () => new Date(clock),
+    };
+    expect(await relayOutbox(relay)).toBe(0);
+    // Backed off: not due again right away.
+    expect(await relayOutbox(relay)).toBe(0);
+    down = false;
+    clock += 1000;
+    expect(await relayOutbox(relay)).toBe(1);
+    clock += 60_000;
+    expect(await relayOutbox(relay, true)).toBe(0);
+    expect(delivered).toEqual([order.outbox!.eventId]);
+    expect((await store.get(order._id))?.outboxPending).toBe(false);
+  });
+});
