@@ -38,7 +38,7 @@ describe("tracing across processes (Jaeger, Thrift over HTTP)", () => {
   /** Waits until the spans of a trace stop arriving (each node flushes about once a second). */
   async function settledTrace(traceId: string, minNodes: number): Promise<ReceivedSpan[]> {
     let last = -1;
-    return eventually(
+    const spans = await eventually(
       () => {
         const spans = traceOf(traceId);
         const nodes = new Set(spans.map((s) => s.nodeID));
@@ -49,6 +49,7 @@ describe("tracing across processes (Jaeger, Thrift over HTTP)", () => {
       30_000,
       1500,
     );
+    return spans!;
   }
 
   it("one catalog request is one trace across gateway, catalog and inventory processes, with correct parents", async () => {
