@@ -76,7 +76,7 @@ const config: BrokerOptions = {
   },
   logLevel: logLevelFromEnv(),
 
-  transporter: transporterFromEnv(),
+  transporter: transporterFromEnv(nodeID),
   // JSON is readable on the wire (nats sub '>') and fast enough: the NATS hop,
   // not encoding, is what limits throughput on small payloads.
   serializer: "JSON",

@@ -8,21 +8,35 @@ import { envInt, envOptional } from "./env";
  *   TRANSPORTER          nats://host:4222[,nats://other:4222]  (none: single process)
  *   NATS_USER / NATS_PASSWORD, or NATS_TOKEN
  *   NATS_RECONNECT_WAIT  ms between reconnect attempts (1000); attempts never stop
+ *   NATS_PING_INTERVAL   ms between client pings (20000); 3 unanswered pings
+ *                        count as a lost connection and start reconnecting
  *
- * The largest message NATS accepts is a server setting (max_payload, 1 MB by
+ * The cluster name (the subject prefix) is NAMESPACE, set on the broker. The
+ * largest message NATS accepts is a server setting (max_payload, 1 MB by
  * default); see docker/nats.conf.
+ *
+ * `connectionName` (the node ID) names the connection in the NATS server's
+ * monitoring (/connz), so an operator can tell which node is which.
  */
-export function transporterFromEnv(): BrokerOptions["transporter"] {
+export function transporterFromEnv(connectionName?: string): BrokerOptions["transporter"] {
   const value = envOptional("TRANSPORTER");
   if (!value) return null;
   if (!value.startsWith("nats://")) return value as BrokerOptions["transporter"];
 
   const options: Record<string, unknown> = {
     url: value,
-    // A node that loses NATS keeps trying forever and recovers by itself.
+    name: connectionName,
+    // A node that loses NATS keeps trying forever and recovers by itself;
+    // one that starts before NATS waits for it instead of failing its start.
     maxReconnectAttempts: -1,
+    waitOnFirstConnect: true,
     reconnectTimeWait: envInt("NATS_RECONNECT_WAIT", 1000),
     reconnectJitter: 250,
+    // A server that vanished without closing the socket (a dead VM, a
+    // dropped NAT entry) is only noticed by unanswered pings; the client's
+    // default (2 minutes × 2) would leave a node deaf for 4 minutes.
+    pingInterval: envInt("NATS_PING_INTERVAL", 20_000),
+    maxPingOut: 3,
   };
   const user = envOptional("NATS_USER");
   const token = envOptional("NATS_TOKEN");

@@ -40,11 +40,28 @@ export interface Proc {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
   /** kill -9, waits for the exit. */
   kill(): Promise<number | null>;
+  /** Writes to stdin (started with { stdin: true }). */
+  input(text: string): void;
   exited: Promise<number | null>;
 }
 
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Proc {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export interface ProcessOptions {
+  /** Keep stdin open as a pipe (write to it with proc.input()). */
+  stdin?: boolean;
+}
+
+export function startProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT,
+  opts: ProcessOptions = {},
+): Proc {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   running.add(child);
   let output = "";
   const listeners = new Set<() => void>();
@@ -100,6 +117,10 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
       child.kill("SIGKILL");
       return exited;
     },
+    input(text) {
+      if (!child.stdin) throw new Error(`${command} was started without { stdin: true }`);
+      child.stdin.write(text);
+    },
   };
   return proc;
 }
@@ -147,6 +168,10 @@ export interface AgoraNode extends Proc {
   nodeID: string;
   /** Gateway base URL when the node runs "api". */
   url: string;
+  /** The node's probe listener (/healthz, /readyz), on a free port. */
+  healthUrl: string;
+  /** The node's Prometheus endpoint (/metrics), on a free port. */
+  metricsUrl: string;
 }
 
 export interface NodeOptions {
@@ -168,6 +193,10 @@ export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
   }
   const nodeID = opts.nodeID ?? `${opts.services.join("-")}-${process.pid}-${++nodeCounter}`;
   const port = opts.services.includes("api") ? await freePort() : 0;
+  // Production turns on a health listener (3001) and Prometheus (3030) per
+  // node; many nodes on one machine need a port each.
+  const healthPort = opts.env?.HEALTH_PORT ?? String(await freePort());
+  const metricsPort = opts.env?.METRICS_PORT ?? String(await freePort());
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
     NODE_ID: nodeID,
@@ -177,11 +206,18 @@ export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
     LOGLEVEL: "info",
     DATA_DIR: ":memory:",
     JEST_WORKER_ID: "",
+    HEALTH_PORT: healthPort,
+    METRICS_PORT: metricsPort,
     ...opts.env,
   };
   const proc = startProcess(process.execPath, [RUNNER, "--config", "dist/moleculer.config.js"], env);
   await proc.waitFor(/ServiceBroker with \d+ service\(s\) started successfully/, 60_000);
-  return Object.assign(proc, { nodeID, url: port ? `http://127.0.0.1:${port}` : "" });
+  return Object.assign(proc, {
+    nodeID,
+    url: port ? `http://127.0.0.1:${port}` : "",
+    healthUrl: Number(healthPort) > 0 ? `http://127.0.0.1:${healthPort}` : "",
+    metricsUrl: Number(metricsPort) > 0 ? `http://127.0.0.1:${metricsPort}` : "",
+  });
 }
 
 /** Polls fn until it returns a truthy value, or throws after timeoutMs. */

@@ -1,0 +1,47 @@
+import { transporterFromEnv } from "../../lib/transporter";
+
+describe("transporterFromEnv", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it("is none without TRANSPORTER: one process", () => {
+    delete process.env.TRANSPORTER;
+    expect(transporterFromEnv()).toBeNull();
+  });
+
+  it("builds NATS options that reconnect forever and carry credentials outside the URL", () => {
+    process.env.TRANSPORTER = "nats://n1:4222,nats://n2:4222";
+    process.env.NATS_USER = "agora";
+    process.env.NATS_PASSWORD = "s3cret";
+    process.env.NATS_RECONNECT_WAIT = "500";
+    const t = transporterFromEnv("node-1") as { type: string; options: Record<string, unknown> };
+    expect(t.type).toBe("NATS");
+    expect(t.options).toMatchObject({
+      url: "nats://n1:4222,nats://n2:4222",
+      name: "node-1",
+      user: "agora",
+      pass: "s3cret",
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+      reconnectTimeWait: 500,
+      maxPingOut: 3,
+    });
+    expect(t.options.token).toBeUndefined();
+  });
+
+  it("uses a token when given one", () => {
+    process.env.TRANSPORTER = "nats://n1:4222";
+    process.env.NATS_TOKEN = "tok";
+    const t = transporterFromEnv() as unknown as { options: Record<string, unknown> };
+    expect(t.options.token).toBe("tok");
+    expect(t.options.user).toBeUndefined();
+  });
+
+  it("passes other transporter URLs to Moleculer as they are", () => {
+    process.env.TRANSPORTER = "redis://localhost:6379";
+    expect(transporterFromEnv()).toBe("redis://localhost:6379");
+  });
+});
