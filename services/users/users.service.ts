@@ -4,7 +4,7 @@ import type { AuthResult, Caller, User } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
 import { adminFromEnv } from "./admin-bootstrap";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password";
+import { hashPassword, prepareDummyHash, verifyAgainstDummy, verifyPassword } from "./password";
 import { signToken, tokenSettingsFromEnv, verifyToken, type TokenSettings } from "./tokens";
 import { callerOf, newUserDoc, normalizeEmail, publicUser, userIdForEmail, type UserDoc } from "./user.rules";
 import { getParams, loginParams, meParams, registerParams, resolveTokenParams } from "./users.params";
@@ -125,8 +125,12 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
       return { user: publicUser(doc), token: await signToken(doc._id, this.tokens) };
     },
 
-    /** Creates the admin account from ADMIN_EMAIL / ADMIN_PASSWORD once; a restart finds it and changes nothing. */
+    /**
+     * Runs once the store is connected. Creates the admin account from
+     * ADMIN_EMAIL / ADMIN_PASSWORD once; a restart finds it and changes nothing.
+     */
     async prepareStore(): Promise<void> {
+      await prepareDummyHash();
       if (!this.admin) return;
       const id = userIdForEmail(this.admin.email);
       const existing = await this.findUser(id);
