@@ -13,6 +13,10 @@ const child = spawn(process.execPath, args, {
     ...process.env,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import tsx`.trim(),
     DATA_DIR: process.env.DATA_DIR ?? "data",
+    // The demo shop must be able to sell right away: in dev, every product
+    // inventory first hears of (the seeded demo catalog included) starts with
+    // DEMO_STOCK units. Elsewhere new products start at INVENTORY_INITIAL_STOCK (0).
+    INVENTORY_INITIAL_STOCK: process.env.INVENTORY_INITIAL_STOCK ?? process.env.DEMO_STOCK ?? "50",
   },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
