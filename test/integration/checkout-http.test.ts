@@ -105,7 +105,7 @@ describe("POST /orders", () => {
       return list.body.length ? list.body : null;
     });
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({
+    expect(notes![0]).toMatchObject({
       event: "order.confirmed",
       orderId: res.body.id,
       userId: user.id,
