@@ -28,12 +28,14 @@ export interface PaymentsActions {
   /**
    * Internal, idempotent by orderId (a repeated charge returns the first result).
    * Declined → 402 PAYMENT_DECLINED / INSUFFICIENT_FUNDS; Luhn-invalid or expired card → 422.
+   * After a refund the order answers its REFUNDED payment, never a new charge; after a
+   * refund that found no charge → 409 PAYMENT_VOIDED.
    */
   "payments.charge": {
     params: { orderId: string; amountCents: number; currency: string; card: Card };
     result: Payment;
   };
-  /** Internal, idempotent by orderId. No charge → null. */
+  /** Internal, idempotent by orderId; also settles a PENDING charge. No charge → null (and later charges → 409). */
   "payments.refund": { params: { orderId: string }; result: Payment | null };
   /** Internal: the payment of an order, if any (a declined attempt is none). */
   "payments.get": { params: { orderId: string }; result: Payment | null };
