@@ -61,38 +61,38 @@ it("answers 409 for a duplicate sku", async () => {
   expect(again.status).toBe(409);
 });
 
-type Case = [string, string, string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, number];
+type Case = [string, string, string, number, { body?: unknown; rawBody?: string; headers?: Record<string, string> }];
 const someId = "0123456789abcdef01234567";
 const cases: Case[] = [
-  ["create: price as text", "POST", "/api/v1/products", { body: { ...valid(), priceCents: "cheap" } }, 422],
-  ["create: a float price", "POST", "/api/v1/products", { body: { ...valid(), priceCents: 10.5 } }, 422],
-  ["create: missing name", "POST", "/api/v1/products", { body: { ...valid(), name: undefined } }, 422],
-  ["create: huge name", "POST", "/api/v1/products", { body: { ...valid(), name: "n".repeat(5000) } }, 422],
-  ["create: operator as sku", "POST", "/api/v1/products", { body: { ...valid(), sku: { $ne: "" } } }, 422],
-  ["create: an unknown field", "POST", "/api/v1/products", { body: { ...valid(), id: someId } }, 422],
+  ["create: price as text", "POST", "/api/v1/products", 422, { body: { ...valid(), priceCents: "cheap" } }],
+  ["create: a float price", "POST", "/api/v1/products", 422, { body: { ...valid(), priceCents: 10.5 } }],
+  ["create: missing name", "POST", "/api/v1/products", 422, { body: { ...valid(), name: undefined } }],
+  ["create: huge name", "POST", "/api/v1/products", 422, { body: { ...valid(), name: "n".repeat(5000) } }],
+  ["create: operator as sku", "POST", "/api/v1/products", 422, { body: { ...valid(), sku: { $ne: "" } } }],
+  ["create: an unknown field", "POST", "/api/v1/products", 422, { body: { ...valid(), id: someId } }],
   [
     "create: malformed JSON",
     "POST",
     "/api/v1/products",
-    { rawBody: '{"sku":', headers: { "content-type": "application/json" } },
     400,
+    { rawBody: '{"sku":', headers: { "content-type": "application/json" } },
   ],
   [
     "create: text/plain",
     "POST",
     "/api/v1/products",
-    { rawBody: JSON.stringify(valid()), headers: { "content-type": "text/plain" } },
     422,
+    { rawBody: JSON.stringify(valid()), headers: { "content-type": "text/plain" } },
   ],
-  ["patch: a malformed id", "PATCH", "/api/v1/products/not-an-id", { body: { name: "x" } }, 422],
-  ["patch: an unknown id", "PATCH", `/api/v1/products/${someId}`, { body: { name: "x" } }, 404],
-  ["patch: negative price", "PATCH", `/api/v1/products/${someId}`, { body: { priceCents: -1 } }, 422],
-  ["patch: operator injection", "PATCH", `/api/v1/products/${someId}`, { body: { $set: { active: false } } }, 422],
-  ["delete: a malformed id", "DELETE", "/api/v1/products/%7B%22$ne%22:1%7D", {}, 422],
-  ["delete: an unknown id", "DELETE", `/api/v1/products/${someId}`, {}, 404],
+  ["patch: a malformed id", "PATCH", "/api/v1/products/not-an-id", 422, { body: { name: "x" } }],
+  ["patch: an unknown id", "PATCH", `/api/v1/products/${someId}`, 404, { body: { name: "x" } }],
+  ["patch: negative price", "PATCH", `/api/v1/products/${someId}`, 422, { body: { priceCents: -1 } }],
+  ["patch: operator injection", "PATCH", `/api/v1/products/${someId}`, 422, { body: { $set: { active: false } } }],
+  ["delete: a malformed id", "DELETE", "/api/v1/products/%7B%22$ne%22:1%7D", 422, {}],
+  ["delete: an unknown id", "DELETE", `/api/v1/products/${someId}`, 404, {}],
 ];
 
-it.each(cases)("%s (%s %s) → %i, nothing changed", async (_name, method, path, opts, status) => {
+it.each(cases)("%s (%s %s) → %i, nothing changed", async (_name, method, path, status, opts) => {
   const before = JSON.stringify(await allProducts());
   const res = await request(node.url, method, path, { ...opts, token: admin });
   expect(res.status).toBe(status);
