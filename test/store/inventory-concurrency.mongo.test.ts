@@ -1,3 +1,6 @@
+import { call } from "../../contracts";
+import { newId } from "../../lib/ids";
+import { startNode, type TestNode } from "../helpers/node";
 import { startMongo, type MongoServer } from "../helpers/processes";
 import { inventoryConcurrencyScenario } from "./inventory-concurrency.scenario";
 
@@ -22,3 +25,42 @@ afterAll(async () => {
 });
 
 inventoryConcurrencyScenario(realMongo ? "MongoDB (MONGO_URI)" : "MongoDB wire protocol (CongoDB test server)");
+
+describe("inventory on two nodes sharing one MongoDB", () => {
+  let nodes: TestNode[] = [];
+
+  beforeAll(async () => {
+    nodes = [await startNode(["catalog", "inventory"]), await startNode(["catalog", "inventory"])];
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+
+  it("20 reservations spread over both nodes for 5 units: exactly 5 succeed", async () => {
+    const [a, b] = nodes;
+    const product = await call(a.broker, "catalog.create", {
+      sku: `TWO-${Date.now()}`,
+      name: "Shared last units",
+      priceCents: 100,
+      currency: "EUR",
+      category: "test",
+    });
+    await call(b.broker, "inventory.set", { productId: product.id, quantity: 5 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        call(nodes[i % 2].broker, "inventory.reserve", {
+          orderId: newId(),
+          items: [{ productId: product.id, quantity: 1 }],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+    for (const node of nodes) {
+      expect(await call(node.broker, "inventory.get", { productId: product.id })).toMatchObject({
+        available: 0,
+        reserved: 5,
+        committed: 0,
+      });
+    }
+  });
+});
