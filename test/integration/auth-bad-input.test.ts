@@ -82,11 +82,14 @@ async function expectClientError(path: string, opts: Case[1], status: number) {
   expect(await storedUsers()).toBe(before);
 }
 
-it.each(registerCases)("register with %s → %i, nothing stored", async (_name, opts, status) => {
+// Titles read "name → status"; the rows keep the request before the status.
+const titled = (cases: Case[]) => cases.map(([name, opts, status]) => [name, status, opts] as const);
+
+it.each(titled(registerCases))("register with %s → %i, nothing stored", async (_name, status, opts) => {
   await expectClientError("/api/v1/auth/register", opts, status);
 });
 
-it.each(loginCases)("login with %s → %i", async (_name, opts, status) => {
+it.each(titled(loginCases))("login with %s → %i", async (_name, status, opts) => {
   await expectClientError("/api/v1/auth/login", opts, status);
 });
 
