@@ -38,12 +38,21 @@ export interface OrdersActions {
 }
 
 export interface OrderEvents {
-  "order.confirmed": { eventId: string; orderId: string; userId: string; totalCents: number; currency: string };
+  "order.confirmed": {
+    eventId: string;
+    orderId: string;
+    userId: string;
+    totalCents: number;
+    currency: string;
+    /** When the order reached this status (ISO); notification lag is measured from it. */
+    occurredAt?: string;
+  };
   "order.failed": {
     eventId: string;
     orderId: string;
     userId: string;
     status: "FAILED" | "REJECTED";
     reason: string;
+    occurredAt?: string;
   };
 }

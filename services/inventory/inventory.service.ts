@@ -13,6 +13,7 @@ import { createAdapter, dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { DocStore } from "../../lib/doc-store";
 import { envInt } from "../../lib/env";
 import { NotFoundError } from "../../lib/errors";
+import { stockLevel } from "../../lib/business-metrics";
 import { availabilityParams, getParams, orderParams, reserveParams, setParams } from "./inventory.params";
 import { NotCommittable, OutOfStock, StockLedger, type LedgerResult } from "./stock-ledger";
 import { isLowAfterChange, toReservation, toStockLevel, type LevelDoc, type ReservationDoc } from "./stock.rules";
@@ -61,6 +62,7 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
         await call(ctx, "catalog.get", { id: productId });
         const { before, level } = await this.ledger.setAvailable(productId, quantity);
         if (before !== quantity) await this.announce(ctx, [productId]);
+        stockLevel(this.broker, productId, quantity, lowThreshold());
         if (isLowAfterChange(before, quantity, lowThreshold())) {
           await emit(ctx, "inventory.low", { productId, available: quantity, threshold: lowThreshold() });
         }
@@ -148,6 +150,7 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
       if (!decreased) return;
       const threshold = lowThreshold();
       for (const level of await this.ledger.levels.getMany(result.touched)) {
+        stockLevel(this.broker, level.productId, level.available, threshold);
         const item = result.reservation.items.find((i) => i.productId === level.productId);
         if (item && isLowAfterChange(level.available + item.quantity, level.available, threshold)) {
           await emit(ctx, "inventory.low", { productId: level.productId, available: level.available, threshold });

@@ -14,4 +14,5 @@ export const recordParams = {
   currency: { type: "string", length: 3, optional: true },
   status: { type: "enum", values: ["FAILED", "REJECTED"], optional: true },
   reason: { type: "string", max: 1000, optional: true },
+  occurredAt: { type: "string", max: 40, optional: true },
 } as const;

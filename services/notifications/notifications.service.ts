@@ -2,6 +2,7 @@ import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } f
 import type { Caller, Notification } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { DocStore } from "../../lib/doc-store";
+import { notificationRecorded } from "../../lib/business-metrics";
 import { listParams, recordParams } from "./notifications.params";
 import { notificationFor, toNotification, type NotificationDoc, type OrderEvent } from "./notification.rules";
 
@@ -68,6 +69,7 @@ const NotificationsService: ServiceSchema<ServiceSettingSchema, DbMethods & Noti
       async record(event: OrderEvent): Promise<Notification> {
         const doc = notificationFor(event);
         if (await this.docs.insert(doc)) {
+          notificationRecorded(this.broker, doc.event, event.occurredAt);
           this.logger.info(`Notification for ${doc.event} of order ${doc.orderId} queued for user ${doc.userId}.`);
           return toNotification(doc);
         }

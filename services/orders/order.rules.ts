@@ -168,7 +168,8 @@ export function followUpsFor(status: Outcome["status"]): FollowUp[] {
   }
 }
 
-export function outboxFor(order: OrderDoc, outcome: Outcome): OutboxEntry {
+export function outboxFor(order: OrderDoc, outcome: Outcome, now: Date = new Date()): OutboxEntry {
+  const occurredAt = now.toISOString();
   if (outcome.status === "CONFIRMED") {
     const event = "order.confirmed";
     return {
@@ -180,6 +181,7 @@ export function outboxFor(order: OrderDoc, outcome: Outcome): OutboxEntry {
         userId: order.userId,
         totalCents: order.totalCents,
         currency: order.currency,
+        occurredAt,
       },
     };
   }
@@ -193,6 +195,7 @@ export function outboxFor(order: OrderDoc, outcome: Outcome): OutboxEntry {
       userId: order.userId,
       status: outcome.status,
       reason: outcome.failureReason ?? "",
+      occurredAt,
     },
   };
 }
@@ -206,7 +209,7 @@ export function terminalChanges(order: OrderDoc, outcome: Outcome, now: Date): P
     failureCode: outcome.failureCode ?? null,
     failureType: outcome.failureType ?? null,
     todo: followUpsFor(outcome.status),
-    outbox: outboxFor(order, outcome),
+    outbox: outboxFor(order, outcome, now),
     outboxPending: true,
     outboxAttempts: 0,
     outboxNextAt: now.getTime(),

@@ -4,6 +4,7 @@ import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { envInt } from "../../lib/env";
 import { NotFoundError } from "../../lib/errors";
 import { faultPoint } from "../../lib/fault-injection";
+import { orderFinished } from "../../lib/business-metrics";
 import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./checkout.saga";
 import { OrderStore } from "./order-store";
 import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./order.rules";
@@ -142,7 +143,10 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
         leaseMs: pendingTimeout(),
         faultPoint,
         log: this.logger,
-        onTerminal: () => setImmediate(() => void this.relayNow()),
+        onTerminal: (order) => {
+          orderFinished(this.broker, order.status, order.createdAt);
+          setImmediate(() => void this.relayNow());
+        },
       };
     },
 

@@ -3,6 +3,7 @@ import type { Payment, PaymentsActions } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { DocStore } from "../../lib/doc-store";
 import { UnprocessableError } from "../../lib/errors";
+import { paymentDeclined } from "../../lib/business-metrics";
 import { cardBrand, checkCard, last4 } from "./card.rules";
 import { SimulatedProvider, type PaymentProvider } from "./payment-provider";
 import { DECLINE_MESSAGES, toPayment, type PaymentDoc, type PaymentState } from "./payment.rules";
@@ -128,6 +129,7 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DbMethods & PaymentsM
         currency: doc.currency,
         card: params.card,
       });
+      if (!outcome.approved) paymentDeclined(this.broker, outcome.declineCode);
       const next = outcome.approved
         ? await this.transition(doc.orderId, ["PENDING"], "CHARGED", { providerRef: outcome.reference })
         : await this.transition(doc.orderId, ["PENDING"], "DECLINED", { declineCode: outcome.declineCode });

@@ -36,6 +36,7 @@ const IDL = path.join(path.dirname(require.resolve("jaeger-client")), "jaeger-id
 
 interface ThriftTag {
   key: string;
+  vType: "STRING" | "DOUBLE" | "BOOL" | "LONG" | "BINARY";
   vStr?: string | null;
   vDouble?: number | null;
   vBool?: boolean | null;
@@ -59,11 +60,16 @@ interface ThriftBatch {
 const hex = (b: Buffer) => Buffer.from(b).toString("hex");
 
 function tagValue(tag: ThriftTag): string | number | boolean {
-  if (tag.vStr != null) return tag.vStr;
-  if (tag.vDouble != null) return tag.vDouble;
-  if (tag.vBool != null) return tag.vBool;
-  if (tag.vLong != null) return Number(Buffer.from(tag.vLong).readBigInt64BE());
-  return "";
+  switch (tag.vType) {
+    case "DOUBLE":
+      return tag.vDouble ?? 0;
+    case "BOOL":
+      return tag.vBool ?? false;
+    case "LONG":
+      return tag.vLong ? Number(Buffer.from(tag.vLong).readBigInt64BE()) : 0;
+    default:
+      return tag.vStr ?? "";
+  }
 }
 
 const tagsOf = (tags: ThriftTag[] | null | undefined) =>
