@@ -1,0 +1,572 @@
+import fs from "node:fs";
+import path from "node:path";
+import { runLoad } from "./lib/load";
+import type { LoadResult, LoadSpec, Step } from "./lib/load-spec";
+import { eventually, freePort, rssMb, ROOT, spawnAgora, spawnNode, READY_LINE, type BenchProc } from "./lib/procs";
+import type { ScenarioResult } from "./lib/report";
+import {
+  APPROVED_CARD,
+  builtServices,
+  deploy,
+  json,
+  probeCheckout,
+  registerUsers,
+  type Deployment,
+  type NodeLayout,
+  type Seed,
+} from "./lib/shop";
+import { summarizeProfiles } from "./lib/cpu-profile";
+
+export interface BenchOptions {
+  durationSec: number;
+  warmupSec: number;
+  /** Connections for the read scenarios (C1, C2, S1..S3). */
+  connections: number;
+  /** Users (one connection each) for the checkout and mix scenarios. */
+  users: number;
+  /** Write CPU profiles of the gateway and catalog processes (S1, S2) and summarize them. */
+  profile: boolean;
+}
+
+export interface BenchContext {
+  opts: BenchOptions;
+  workDir: string;
+  logDir: string;
+  resultsDir: string;
+  seed: Seed;
+  natsUrl: string;
+  results: Map<string, ScenarioResult>;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** Scenarios whose numbers this one's ratio needs (run first). */
+  needs?: string[];
+  run(ctx: BenchContext): Promise<ScenarioResult | ScenarioResult[]>;
+}
+
+const ns = (id: string) => `bench-${id.toLowerCase()}-${process.pid}`;
+
+function fromLoad(id: string, title: string, load: LoadResult, ceiling: string | null, note?: string): ScenarioResult {
+  return {
+    id,
+    title,
+    reqPerSec: load.reqPerSec,
+    p50Ms: load.p50Ms,
+    p99Ms: load.p99Ms,
+    p999Ms: load.p999Ms,
+    errors: load.errors + load.timeouts,
+    non2xx: load.non2xx,
+    ceiling,
+    ratioToCeiling: null,
+    connections: load.connections,
+    routes: load.routes,
+    note,
+  };
+}
+
+export function skipped(id: string, title: string, reason: string): ScenarioResult {
+  return {
+    id,
+    title,
+    reqPerSec: null,
+    p50Ms: null,
+    p99Ms: null,
+    p999Ms: null,
+    errors: null,
+    non2xx: null,
+    ceiling: null,
+    ratioToCeiling: null,
+    skipped: reason,
+  };
+}
+
+function readSpec(ctx: BenchContext, url: string, pathname: string): LoadSpec {
+  return {
+    url,
+    connections: ctx.opts.connections,
+    durationSec: ctx.opts.durationSec,
+    warmupSec: ctx.opts.warmupSec,
+    sequence: [{ route: "get", method: "GET", path: pathname }],
+  };
+}
+
+function profileFlags(ctx: BenchContext, scenario: string, node: string): string[] {
+  if (!ctx.opts.profile) return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${path.join(ctx.workDir, "profiles", `${scenario}-${node}`)}`];
+}
+
+/** After the nodes stopped (profiles are written on exit): top frames per process, printed and kept. */
+function reportProfiles(ctx: BenchContext, scenario: string, nodes: string[]): void {
+  if (!ctx.opts.profile) return;
+  for (const node of nodes) {
+    const dir = path.join(ctx.workDir, "profiles", `${scenario}-${node}`);
+    if (!fs.existsSync(dir)) continue;
+    const text = summarizeProfiles(dir, 25);
+    const file = path.join(ctx.resultsDir, `profile-${scenario}-${node}.txt`);
+    fs.writeFileSync(file, text);
+    console.log(`\n${scenario} ${node}: CPU profile (${path.relative(ROOT, file)})\n${text}`);
+  }
+}
+
+const productPath = (ctx: BenchContext) => `/api/v1/products/${ctx.seed.productIds[0]}`;
+
+function bodyFile(ctx: BenchContext): string {
+  const file = path.join(ctx.workDir, "product-body.json");
+  fs.writeFileSync(file, JSON.stringify(ctx.seed.productBody));
+  return file;
+}
+
+async function withProcs<T>(procs: BenchProc[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+}
+
+function rssOf(nodes: BenchProc[]): Record<string, number | null> {
+  return Object.fromEntries(nodes.map((n) => [n.name, rssMb(n.pid)]));
+}
+
+const checkoutSteps: Step[] = [
+  { route: "cart.set", method: "PUT", path: "/api/v1/cart/items/{productId}", body: { quantity: 1 }, auth: true },
+  {
+    route: "checkout",
+    method: "POST",
+    path: "/api/v1/orders",
+    body: { payment: APPROVED_CARD },
+    auth: true,
+    idempotencyKey: true,
+  },
+];
+
+/** Online Boutique-like browsing: list 10 : get 3 : cart 2 : checkout 1, per user, in this order. */
+const mixSteps: Step[] = (() => {
+  const list = (page: number, sort: string): Step => ({
+    route: "list",
+    method: "GET",
+    path: `/api/v1/products?page=${page}&pageSize=10&sort=${sort}`,
+  });
+  const get = (v: string): Step => ({ route: "get", method: "GET", path: `/api/v1/products/{${v}}` });
+  return [
+    list(1, "name"),
+    get("p0"),
+    list(2, "name"),
+    list(1, "-priceCents"),
+    { route: "cart", method: "PUT", path: "/api/v1/cart/items/{p0}", body: { quantity: 1 }, auth: true },
+    list(1, "priceCents"),
+    get("p1"),
+    list(3, "name"),
+    list(1, "name"),
+    list(2, "-priceCents"),
+    { route: "cart", method: "GET", path: "/api/v1/cart", auth: true },
+    list(1, "createdAt"),
+    get("p2"),
+    list(2, "name"),
+    list(1, "-createdAt"),
+    {
+      route: "checkout",
+      method: "POST",
+      path: "/api/v1/orders",
+      body: { payment: APPROVED_CARD },
+      auth: true,
+      idempotencyKey: true,
+    },
+  ];
+})();
+
+const CHECKOUT_SERVICES = ["api", "catalog", "inventory", "users", "cart", "orders", "payments"];
+
+function checkoutMissing(): string | null {
+  const built = builtServices(ROOT);
+  const missing = CHECKOUT_SERVICES.filter((s) => !built.includes(s));
+  return missing.length ? `the checkout needs ${missing.join(", ")}, not in this build` : null;
+}
+
+/** One node per service, as the shop is deployed over NATS. */
+function perServiceLayout(ctx: BenchContext, scenario: string): NodeLayout[] {
+  const built = builtServices(ROOT);
+  // Catalog and inventory share a node: every product read asks inventory for availability.
+  const groups = [
+    ["api"],
+    ["catalog", "inventory"],
+    ...built.filter((s) => !["api", "catalog", "inventory"].includes(s)).map((s) => [s]),
+  ];
+  return groups.map((services) => {
+    const name = services.join("+");
+    return {
+      name,
+      services,
+      nodeFlags: services.includes("api") || services.includes("catalog") ? profileFlags(ctx, scenario, name) : [],
+    };
+  });
+}
+
+async function checkoutLoad(ctx: BenchContext, d: Deployment, tag: string, steps: Step[]): Promise<LoadResult> {
+  const tokens = await registerUsers(d.url, ctx.opts.users, `${tag}-${process.pid}`);
+  const ids = ctx.seed.productIds;
+  await probeCheckout(d.url, tokens[0], ids[0]);
+  return runLoad(
+    {
+      url: d.url,
+      connections: tokens.length,
+      durationSec: ctx.opts.durationSec,
+      warmupSec: ctx.opts.warmupSec,
+      sequence: steps,
+      users: tokens.map((token, i) => ({
+        token,
+        vars: {
+          productId: ids[i % ids.length],
+          p0: ids[i % ids.length],
+          p1: ids[(i + 1) % ids.length],
+          p2: ids[(i + 2) % ids.length],
+        },
+      })),
+    },
+    ctx.workDir,
+  );
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: "C1",
+    title: "ceiling: bare node:http, same JSON body",
+    async run(ctx) {
+      const port = await freePort();
+      const server = spawnNode(path.join(ROOT, "bench/ceilings/c1-http.ts"), [bodyFile(ctx)], {
+        name: "c1",
+        logDir: ctx.logDir,
+        env: { PORT: String(port) },
+      });
+      await server.waitForLog(/ready/);
+      const load = await withProcs([server], () =>
+        runLoad(readSpec(ctx, `http://127.0.0.1:${port}`, productPath(ctx)), ctx.workDir),
+      );
+      return fromLoad("C1", this.title, load, null);
+    },
+  },
+  {
+    id: "C2",
+    title: "ceiling: node:http front → raw NATS request/reply → responder process",
+    async run(ctx) {
+      const port = await freePort();
+      const responder = spawnNode(path.join(ROOT, "bench/ceilings/c2-responder.ts"), [ctx.natsUrl, bodyFile(ctx)], {
+        name: "c2-responder",
+        logDir: ctx.logDir,
+      });
+      const front = spawnNode(path.join(ROOT, "bench/ceilings/c2-front.ts"), [ctx.natsUrl], {
+        name: "c2-front",
+        logDir: ctx.logDir,
+        env: { PORT: String(port) },
+      });
+      return withProcs([front, responder], async () => {
+        await Promise.all([responder.waitForLog(/ready/), front.waitForLog(/ready/)]);
+        const load = await runLoad(readSpec(ctx, `http://127.0.0.1:${port}`, productPath(ctx)), ctx.workDir);
+        return fromLoad("C2", this.title, load, null);
+      });
+    },
+  },
+  {
+    id: "S1",
+    title: "GET /products/:id, one process (embedded)",
+    needs: ["C1"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [{ name: "embedded", services: builtServices(ROOT), nodeFlags: profileFlags(ctx, "S1", "embedded") }],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S1"),
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      reportProfiles(ctx, "S1", ["embedded"]);
+      return fromLoad("S1", this.title, load, "C1");
+    },
+  },
+  {
+    id: "S2",
+    title: "GET /products/:id, gateway | catalog over NATS",
+    needs: ["C2"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [
+          { name: "api", services: ["api"], nodeFlags: profileFlags(ctx, "S2", "api") },
+          {
+            name: "catalog+inventory",
+            services: ["catalog", "inventory"],
+            nodeFlags: profileFlags(ctx, "S2", "catalog"),
+          },
+        ],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S2"),
+        transporter: ctx.natsUrl,
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      reportProfiles(ctx, "S2", ["api", "catalog"]);
+      return fromLoad("S2", this.title, load, "C2");
+    },
+  },
+  {
+    id: "S2-tcp",
+    title: "GET /products/:id, gateway | catalog over Moleculer's TCP transporter",
+    needs: ["C2"],
+    async run(ctx) {
+      const ports = [await freePort(), await freePort()];
+      const d = await deploy({
+        layout: [
+          { name: "api-tcp", services: ["api"] },
+          { name: "catalog-tcp", services: ["catalog", "inventory"] },
+        ],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S2-tcp"),
+        // Static peers: no UDP discovery, which loopback-only machines may not carry.
+        transporter: (ids) => ids.map((id, i) => `tcp://127.0.0.1:${ports[i]}/${id}`).join(","),
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      return fromLoad("S2-tcp", this.title, load, "C2");
+    },
+  },
+  {
+    id: "S3",
+    title: "GET /products/:id, gateway | two catalog nodes over NATS",
+    needs: ["C2", "S2"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [
+          { name: "api-s3", services: ["api"] },
+          { name: "catalog-a", services: ["catalog", "inventory"] },
+          { name: "catalog-b", services: ["catalog", "inventory"] },
+        ],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S3"),
+        transporter: ctx.natsUrl,
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      return fromLoad("S3", this.title, load, "C2");
+    },
+  },
+  {
+    id: "S4-embedded",
+    title: "checkout (cart PUT + POST /orders per user), one process",
+    needs: ["C1"],
+    async run(ctx) {
+      const missing = checkoutMissing();
+      if (missing) return skipped("S4-embedded", this.title, missing);
+      const d = await deploy({
+        layout: [
+          { name: "embedded-s4", services: builtServices(ROOT), nodeFlags: profileFlags(ctx, "S4", "embedded") },
+        ],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S4e"),
+      });
+      const load = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s4e", checkoutSteps));
+      reportProfiles(ctx, "S4", ["embedded"]);
+      return checkoutResult("S4-embedded", this.title, load, "C1");
+    },
+  },
+  {
+    id: "S4-nats",
+    title: "checkout, one node per service over NATS",
+    needs: ["C2"],
+    async run(ctx) {
+      const missing = checkoutMissing();
+      if (missing) return skipped("S4-nats", this.title, missing);
+      const d = await deploy({
+        layout: perServiceLayout(ctx, "S4n"),
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S4n"),
+        transporter: ctx.natsUrl,
+      });
+      let rss: Record<string, number | null> = {};
+      const load = await withProcs(d.nodes, async () => {
+        const result = await checkoutLoad(ctx, d, "s4n", checkoutSteps);
+        rss = rssOf(d.nodes);
+        return result;
+      });
+      reportProfiles(ctx, "S4n", ["api", "catalog+inventory"]);
+      const res = checkoutResult("S4-nats", this.title, load, "C2");
+      return { ...res, rssMb: rss };
+    },
+  },
+  {
+    id: "S5-1",
+    title: "POST /auth/login (argon2id), one users node on one core",
+    async run(ctx) {
+      return login(ctx, "S5-1", this.title, ["1"]);
+    },
+  },
+  {
+    id: "S5-2",
+    title: "POST /auth/login, two users nodes, one core each",
+    needs: ["S5-1"],
+    async run(ctx) {
+      return login(ctx, "S5-2", this.title, ["0", "1"]);
+    },
+  },
+  {
+    id: "S6",
+    title: "start-up to ready per single-service node; RSS after warm-up",
+    async run(ctx) {
+      return startup(ctx, this.title);
+    },
+  },
+  {
+    id: "S7",
+    title: "shop mix (list 10 : get 3 : cart 2 : checkout 1) over NATS",
+    needs: ["C2"],
+    async run(ctx) {
+      const missing = checkoutMissing();
+      if (missing) return skipped("S7", this.title, missing);
+      const d = await deploy({
+        layout: perServiceLayout(ctx, "S7"),
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S7"),
+        transporter: ctx.natsUrl,
+      });
+      const load = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s7", mixSteps));
+      return fromLoad(
+        "S7",
+        this.title,
+        load,
+        "C2",
+        "Per-route latencies below; req/s counts every request of the mix.",
+      );
+    },
+  },
+];
+
+function checkoutResult(id: string, title: string, load: LoadResult, ceiling: string): ScenarioResult {
+  const checkout = load.routes.checkout;
+  return {
+    ...fromLoad(id, title, load, ceiling),
+    // A checkout is the POST /orders; its cart PUT runs in the same loop and shares the connection.
+    reqPerSec: checkout.reqPerSec,
+    p50Ms: checkout.p50Ms,
+    p99Ms: checkout.p99Ms,
+    p999Ms: checkout.p999Ms,
+    note: `req/s and latency are those of POST /orders (confirmed checkouts/s: ${
+      Math.round(((checkout.statuses["201"] ?? 0) / load.durationSec) * 10) / 10
+    }); each user's loop also sets its cart (PUT /cart/items) before every checkout, because a confirmed order empties it.`,
+  };
+}
+
+async function login(ctx: BenchContext, id: string, title: string, cores: string[]): Promise<ScenarioResult> {
+  const admin = { email: "bench-admin@example.com", password: "bench-admin-password" };
+  const d = await deploy({
+    layout: [
+      { name: `api-${id}`, services: ["api"] },
+      // ADMIN_EMAIL makes every users node create the same account at start, so a
+      // login succeeds on whichever node the gateway balances it to.
+      ...cores.map((cpu) => ({
+        name: `users-${id}-cpu${cpu}`,
+        services: ["users"],
+        cpus: cpu,
+        env: { UV_THREADPOOL_SIZE: "1", ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+      })),
+    ],
+    seed: ctx.seed,
+    workDir: ctx.workDir,
+    logDir: ctx.logDir,
+    namespace: ns(id),
+    transporter: ctx.natsUrl,
+  });
+  const load = await withProcs(d.nodes, async () => {
+    // The gateway answers product reads without users; wait until a login works.
+    await eventually(async () => {
+      const res = await json(`${d.url}/api/v1/auth/login`, { method: "POST", body: JSON.stringify(admin) });
+      return res.status === 200;
+    });
+    return runLoad(
+      {
+        url: d.url,
+        connections: 8,
+        durationSec: ctx.opts.durationSec,
+        warmupSec: ctx.opts.warmupSec,
+        sequence: [{ route: "login", method: "POST", path: "/api/v1/auth/login", body: admin }],
+      },
+      ctx.workDir,
+    );
+  });
+  return fromLoad(
+    id,
+    title,
+    load,
+    id === "S5-2" ? "S5-1" : null,
+    `users nodes pinned with taskset -c ${cores.join(",")}, UV_THREADPOOL_SIZE=1.`,
+  );
+}
+
+async function startup(ctx: BenchContext, title: string): Promise<ScenarioResult> {
+  const services = builtServices(ROOT);
+  const startupMs: Record<string, number> = {};
+  const rss: Record<string, number | null> = {};
+  // Every service's dependencies run in a support node, so each measured node becomes ready on its own.
+  const support = await deploy({
+    layout: [{ name: "s6-support", services }],
+    seed: ctx.seed,
+    workDir: ctx.workDir,
+    logDir: ctx.logDir,
+    namespace: ns("S6"),
+    transporter: ctx.natsUrl,
+  });
+  try {
+    for (const service of services) {
+      const port = service === "api" ? await freePort() : undefined;
+      const node = spawnAgora({
+        name: `s6-${service}`,
+        services: [service],
+        logDir: ctx.logDir,
+        namespace: ns("S6"),
+        transporter: ctx.natsUrl,
+        port,
+        env: { DATA_DIR: ":memory:", JWT_SECRET: "bench-only-jwt-secret-0123456789abcdef" },
+      });
+      try {
+        const readyAt = await node.waitForLog(READY_LINE, 30_000);
+        startupMs[service] = Math.round(readyAt - node.spawnedAt);
+        // Warm-up: let timers, discovery and the first calls settle before reading RSS.
+        await new Promise((r) => setTimeout(r, 2000));
+        rss[`${service} (idle)`] = rssMb(node.pid);
+      } finally {
+        await node.stop();
+      }
+    }
+  } finally {
+    await support.stop();
+  }
+  const worstStart = Math.max(...Object.values(startupMs));
+  const worstRss = Math.max(...Object.values(rss).map((v) => v ?? 0));
+  return {
+    id: "S6",
+    title,
+    reqPerSec: null,
+    p50Ms: null,
+    p99Ms: null,
+    p999Ms: null,
+    errors: 0,
+    non2xx: 0,
+    ceiling: null,
+    ratioToCeiling: null,
+    startupMs,
+    rssMb: rss,
+    target: {
+      text: `≤ 1000 ms to ready, ≤ 100 MB RSS (worst: ${worstStart} ms, ${worstRss} MB)`,
+      met: worstStart <= 1000 && worstRss <= 100,
+    },
+    note: "Start → ready: spawn of `moleculer-runner` (dist/, NODE_ENV=production) until the broker logs that it started; polled every 10 ms.",
+  };
+}
