@@ -11,6 +11,19 @@ export interface NodeObservation {
   requestRate: number;
   uptime: number;
   memoryMB: number;
+  /** CPU used by this process since the previous observation, in % of one core. */
+  cpuPercent: number;
+}
+
+let lastCpu = { usage: process.cpuUsage(), at: process.hrtime.bigint() };
+
+function cpuPercentSinceLast(): number {
+  const usage = process.cpuUsage();
+  const at = process.hrtime.bigint();
+  const usedMicros = usage.user - lastCpu.usage.user + (usage.system - lastCpu.usage.system);
+  const wallMicros = Number(at - lastCpu.at) / 1000;
+  lastCpu = { usage, at };
+  return wallMicros > 0 ? Math.round((usedMicros / wallMicros) * 100) : 0;
 }
 
 /**
@@ -35,6 +48,7 @@ export function nodeProbeService(): Partial<ServiceSchema> {
             requestRate: requestRate(broker),
             uptime: Math.round(process.uptime()),
             memoryMB: Math.round(process.memoryUsage().rss / 1048576),
+            cpuPercent: cpuPercentSinceLast(),
           };
         },
       },

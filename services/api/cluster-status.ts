@@ -93,7 +93,7 @@ export async function clusterStatus(broker: ServiceBroker): Promise<ClusterStatu
       health: seen ? (seen.readiness.status === "ok" ? "ready" : "not ready") : "unreachable",
       failing: seen?.readiness.failing ?? [],
       requestRate: seen?.requestRate ?? null,
-      cpu: n.cpu ?? null,
+      cpu: seen?.cpuPercent ?? n.cpu ?? null,
       memoryMB: seen?.memoryMB ?? null,
       uptime: seen?.uptime ?? null,
     };
