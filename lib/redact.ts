@@ -5,7 +5,7 @@
  */
 
 const SECRET_KEY =
-  /(["']?(?:password|passwd|token|secret|cardNumber|card_number|cvc|cvv|authorization)["']?\s*[:=]\s*)(["']?)[^"',\s}\]]+/gi;
+  /(["']?(?:password|passwd|token|secret|cardNumber|card_number|cvc|cvv|authorization)["']?\s*[:=]\s*)(["']?)(?:Bearer\s+)?[^"',\s}\]]+/gi;
 const BEARER = /\bBearer\s+[\w.~+/=-]+/gi;
 const JWT = /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/g;
 const DIGIT_RUN = /\b\d(?:[ -]?\d){12,18}\b/g;

@@ -78,9 +78,3 @@ export function acceptedRequestId(header: string | string[] | undefined): string
 export function newTraceId(): string {
   return randomBytes(16).toString("hex");
 }
-
-/** The W3C `traceparent` value for a span of a request, sampled or not. */
-export function formatTraceParent(requestId: string, spanId: string, sampled: boolean): string {
-  const span = spanId.replace(/-/g, "").slice(0, 16).padStart(16, "0");
-  return `00-${traceIdOf(requestId)}-${span}-${sampled ? "01" : "00"}`;
-}
