@@ -1,4 +1,4 @@
-import { ServiceBroker, type Context } from "moleculer";
+import { ServiceBroker } from "moleculer";
 import {
   acceptedRequestId,
   currentRequestIds,
@@ -101,7 +101,7 @@ describe("log lines", () => {
     broker.createService({
       name: "probe",
       actions: {
-        work(ctx: Context) {
+        work() {
           lines.push(
             logFormatter("json")("info", ["working", { password: "s3cret" }], bindings, { printArgs })[0] as string,
           );
