@@ -13,6 +13,8 @@ import { request, type RequestOptions } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import type { SimulatedProvider } from "../../services/payments/payment-provider";
+import type { OrderStore } from "../../services/orders/order-store";
+import { newOrderDoc, orderIdFor } from "../../services/orders/order.rules";
 
 /** Checkout over real HTTP: register → cart → POST /orders, through the gateway, every service on one broker. */
 const ALL = ["api", "users", "catalog", "inventory", "cart", "payments", "orders", "notifications"];
@@ -384,5 +386,38 @@ describe("FAULTS=payments.charge=error (fault injection in-process)", () => {
       return level.available === 2 && level.reserved === 0;
     });
     expect(await call(faulty.broker, "payments.get", { orderId: orders.body.rows[0].id })).toBeNull();
+  });
+});
+
+describe("orders.recover", () => {
+  it("finishes an order a crashed node left PENDING: not charged → FAILED, stock released, customer notified", async () => {
+    const user = await register();
+    const product = await productWithStock(6);
+    const orders = node.broker.getLocalService("orders") as unknown as { store: OrderStore };
+    // What a node that died right after reserving leaves behind: a PENDING order whose lease ran out.
+    const cart = {
+      items: [{ productId: product.id, name: "Checkout Mug", quantity: 4, unitPriceCents: 1500 }],
+      totalCents: 6000,
+      currency: "EUR",
+    };
+    const stale = newOrderDoc(orderIdFor(user.id, randomUUID()), user.id, cart, new Date(Date.now() - 60_000), 1000);
+    expect(await orders.store.create(stale)).toBe(true);
+    await call(node.broker, "inventory.reserve", {
+      orderId: stale._id,
+      items: [{ productId: product.id, quantity: 4 }],
+    });
+    expect(await stock(product.id)).toMatchObject({ available: 2, reserved: 4 });
+
+    expect(await call(node.broker, "orders.recover", {})).toEqual({ recovered: 1 });
+    const order = await http<Order>("GET", `/orders/${stale._id}`, { token: user.token });
+    expect(order.body).toMatchObject({ status: "FAILED" });
+    expect(order.body.failureReason).toMatch(/interrupted/);
+    expect(await stock(product.id)).toMatchObject({ available: 6, reserved: 0, committed: 0 });
+    await eventually(async () => {
+      const list = await http<Notification[]>("GET", "/notifications", { token: user.token });
+      return list.body.length === 1 && list.body[0].event === "order.failed";
+    });
+    // Nothing left to recover.
+    expect(await call(node.broker, "orders.recover", {})).toEqual({ recovered: 0 });
   });
 });
