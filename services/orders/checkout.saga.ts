@@ -124,6 +124,10 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
     if (known?.status !== "CHARGED") return finish(deps, order, unavailable("Payments", err, deps));
     payment = known;
   }
+  if (payment.status !== "CHARGED") {
+    // Only possible when recovery already gave the order up and refunded it.
+    return finish(deps, order, unavailable("Payments", new Error(`payment ${payment.status}`), deps));
+  }
   order = await store.stepDone(order, "charge", leaseMs);
   deps.faultPoint("orders:after-charge");
 

@@ -31,6 +31,8 @@ class FakeShop implements CheckoutPorts {
   };
   chargeCalls = 0;
   failCharge: Error | null = null;
+  /** Runs inside charge(), before or after the provider records it (a slow call). */
+  duringCharge: { when: "before" | "after"; run: () => Promise<unknown> } | null = null;
   announced: OutboxEntry[] = [];
 
   async cartSnapshot(): Promise<Cart> {
@@ -58,6 +60,7 @@ class FakeShop implements CheckoutPorts {
   async charge(orderId: string, _amount: number, _currency: string, card: Card): Promise<Payment> {
     this.chargeCalls++;
     if (this.failCharge) throw this.failCharge;
+    if (this.duringCharge?.when === "before") await this.duringCharge.run();
     const state = this.payments.get(orderId);
     if (state === "VOIDED") throw new Errors.MoleculerClientError("voided", 409, "PAYMENT_VOIDED");
     if (!state) {
@@ -66,6 +69,7 @@ class FakeShop implements CheckoutPorts {
       }
       this.payments.set(orderId, "CHARGED");
     }
+    if (this.duringCharge?.when === "after") await this.duringCharge.run();
     return this.paymentOf(orderId) as Promise<Payment>;
   }
   async paymentOf(orderId: string): Promise<Payment | null> {
@@ -250,6 +254,30 @@ describe("checkout saga", () => {
     clock += LEASE + 1;
     expect(await recoverUnattended(deps())).toBe(0);
   });
+
+  it.each([
+    ["before", "FAILED"],
+    ["after", "CONFIRMED"],
+  ])(
+    "recovery taking over while the charge is slow (%s the provider records it) ends %s, consistently",
+    async (when, expected) => {
+      shop.duringCharge = {
+        when: when as "before" | "after",
+        run: async () => {
+          clock += LEASE + 1;
+          expect(await recoverUnattended(deps())).toBe(1);
+        },
+      };
+      const answered = await run();
+      const stored = (await store.get(orderIdFor(USER, "key-00000001")))!;
+      expect(stored.status).toBe(expected);
+      // The customer is told what the store says.
+      expect(answered.status).toBe(expected);
+      expect(shop.payments.get(stored._id) === "CHARGED").toBe(expected === "CONFIRMED");
+      expect(shop.reservedQty()).toBe(0);
+      expect(shop.available + shop.committedQty()).toBe(5);
+    },
+  );
 
   it("two recoverers never drive the same order at once", async () => {
     crashAt = "orders:after-reserve";
