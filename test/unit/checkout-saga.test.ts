@@ -92,7 +92,12 @@ class FakeShop implements CheckoutPorts {
     if (status === "CHARGED") this.payments.set(orderId, "REFUNDED");
     if (!status) this.payments.set(orderId, "VOIDED");
   }
+  emptyCartFailures = 0;
   async emptyCart() {
+    if (this.emptyCartFailures > 0) {
+      this.emptyCartFailures--;
+      throw new Errors.MoleculerRetryableError("cart unavailable", 503, "SERVICE_UNAVAILABLE");
+    }
     this.cart = { items: [], totalCents: 0, currency: "EUR" };
   }
   async announce(entry: OutboxEntry) {
@@ -278,6 +283,21 @@ describe("checkout saga", () => {
       expect(shop.available + shop.committedQty()).toBe(5);
     },
   );
+
+  it("a follow-up failing after the charge is retried to completion, the answer is still CONFIRMED", async () => {
+    shop.emptyCartFailures = 2;
+    const order = await run();
+    expect(order).toMatchObject({ status: "CONFIRMED", settled: false });
+    expect(shop.cart.items).toHaveLength(1);
+
+    clock += LEASE + 1;
+    expect(await recoverUnattended(deps())).toBe(0); // still failing: stays unsettled
+    clock += LEASE + 1;
+    expect(await recoverUnattended(deps())).toBe(1);
+    expect(await store.get(order._id)).toMatchObject({ status: "CONFIRMED", settled: true });
+    expect(shop.cart.items).toHaveLength(0);
+    expect(shop.committedQty()).toBe(2);
+  });
 
   it("two recoverers never drive the same order at once", async () => {
     crashAt = "orders:after-reserve";
