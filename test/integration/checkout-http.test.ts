@@ -95,6 +95,11 @@ describe("POST /orders", () => {
       items: [{ productId: product.id, quantity: 2, unitPriceCents: 1250, name: "Checkout Mug" }],
     });
     expect(res.text).not.toContain("4242424242424242");
+    // Card data is used for the charge and dropped: the stored order has brand and last4 only.
+    const stored = await (node.broker.getLocalService("orders") as unknown as { store: OrderStore }).store.get(
+      res.body.id,
+    );
+    expect(JSON.stringify(stored)).not.toMatch(/4242424242424242|"cvc"|"cardNumber"/);
     expect(await stock(product.id)).toMatchObject({ available: 8, reserved: 0, committed: 2 });
     expect((await http<Cart>("GET", "/cart", { token: user.token })).body.items).toEqual([]);
     expect(await call(node.broker, "payments.get", { orderId: res.body.id })).toMatchObject({
