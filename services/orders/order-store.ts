@@ -71,10 +71,10 @@ export class OrderStore {
     return this.docs.update(id, { settled: false, leaseUntil: { $lt: now } }, { $set: { leaseUntil: now + leaseMs } });
   }
 
-  /** Unsettled orders nobody drives (lease run out), oldest first. */
+  /** Unsettled orders nobody drives (lease run out), longest unattended first: one that keeps failing goes to the back. */
   async unattended(limit: number): Promise<OrderDoc[]> {
     const query = { settled: false, leaseUntil: { $lt: this.now().getTime() } };
-    return this.found(await this.finder.find({ query, sort: ["createdAt"], limit }));
+    return this.found(await this.finder.find({ query, sort: ["leaseUntil"], limit }));
   }
 
   /** Orders whose outbox entry is due for a delivery attempt. */
