@@ -115,7 +115,7 @@ describe("catalog over REST", () => {
   });
 
   it("answers the health check and unknown routes with JSON", async () => {
-    expect((await get(node.url, "/healthz")).body).toEqual({ status: "ok" });
+    expect((await get(node.url, "/healthz")).body).toMatchObject({ status: "ok" });
     const unknown = await get(node.url, "/api/v1/nothing-here");
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 404 });
