@@ -23,8 +23,11 @@ export function transporterFromEnv(connectionName?: string): BrokerOptions["tran
   if (!value) return null;
   if (!value.startsWith("nats://")) return value as BrokerOptions["transporter"];
 
+  const urls = value.split(",").map((u) => new URL(u.trim()));
   const options: Record<string, unknown> = {
-    url: value,
+    // `servers`, not `url`: Moleculer parses a `url` option into servers and
+    // credentials and, doing so, overwrites user/pass with the URL's (none).
+    servers: urls.map((u) => u.host),
     name: connectionName,
     // A node that loses NATS keeps trying forever and recovers by itself;
     // one that starts before NATS waits for it instead of failing its start.
@@ -38,9 +41,11 @@ export function transporterFromEnv(connectionName?: string): BrokerOptions["tran
     pingInterval: envInt("NATS_PING_INTERVAL", 20_000),
     maxPingOut: 3,
   };
-  const user = envOptional("NATS_USER");
+  // Credentials in the URL (nats://user:pass@host) still work; the variables win.
+  const user = envOptional("NATS_USER") ?? (decodeURIComponent(urls[0].username) || undefined);
+  const pass = envOptional("NATS_PASSWORD") ?? (decodeURIComponent(urls[0].password) || undefined);
   const token = envOptional("NATS_TOKEN");
-  if (user) Object.assign(options, { user, pass: envOptional("NATS_PASSWORD") });
+  if (user) Object.assign(options, { user, pass });
   if (token) options.token = token;
   return { type: "NATS", options } as BrokerOptions["transporter"];
 }

@@ -143,10 +143,17 @@ export interface NatsServer extends Proc {
   port: number;
 }
 
-/** nats-server on a free loopback port (Debian's package: apt-get install nats-server). */
-export async function startNats(extraArgs: string[] = [], port?: number): Promise<NatsServer> {
+/**
+ * nats-server on a free loopback port (Debian's package: apt-get install nats-server).
+ * extraArgs e.g. ["-c", "docker/nats.conf", "-m", "<port>"]; env feeds the config's $VARIABLES.
+ */
+export async function startNats(
+  extraArgs: string[] = [],
+  port?: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<NatsServer> {
   const p = port ?? (await freePort());
-  const proc = startProcess("nats-server", ["-a", "127.0.0.1", "-p", String(p), ...extraArgs]);
+  const proc = startProcess("nats-server", ["-a", "127.0.0.1", "-p", String(p), ...extraArgs], env);
   await proc.waitFor(/Server is ready/);
   return Object.assign(proc, { url: `nats://127.0.0.1:${p}`, port: p });
 }

@@ -20,7 +20,7 @@ describe("transporterFromEnv", () => {
     const t = transporterFromEnv("node-1") as { type: string; options: Record<string, unknown> };
     expect(t.type).toBe("NATS");
     expect(t.options).toMatchObject({
-      url: "nats://n1:4222,nats://n2:4222",
+      servers: ["n1:4222", "n2:4222"],
       name: "node-1",
       user: "agora",
       pass: "s3cret",
@@ -30,6 +30,16 @@ describe("transporterFromEnv", () => {
       maxPingOut: 3,
     });
     expect(t.options.token).toBeUndefined();
+    // Moleculer would re-parse a `url` option and drop user/pass on the way.
+    expect(t.options.url).toBeUndefined();
+  });
+
+  it("takes credentials from the URL when the variables are not set", () => {
+    process.env.TRANSPORTER = "nats://app:p%40ss@n1:4222";
+    delete process.env.NATS_USER;
+    delete process.env.NATS_PASSWORD;
+    const t = transporterFromEnv() as unknown as { options: Record<string, unknown> };
+    expect(t.options).toMatchObject({ servers: ["n1:4222"], user: "app", pass: "p@ss" });
   });
 
   it("uses a token when given one", () => {

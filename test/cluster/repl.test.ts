@@ -1,0 +1,118 @@
+import path from "node:path";
+import {
+  freePort,
+  startAgoraNode,
+  startNats,
+  startProcess,
+  stopAll,
+  type AgoraNode,
+  type NatsServer,
+  type Proc,
+} from "../helpers/processes";
+import { eventually } from "../helpers/processes";
+import { FAST_HEARTBEAT } from "./cluster";
+
+/**
+ * `npm run repl` (scripts/repl.ts) joins a running cluster and drives it:
+ * a gateway and two catalog nodes over a nats-server that runs our own
+ * docker/nats.conf, so authentication is on and the credentials travel
+ * through NATS_USER / NATS_PASSWORD exactly as in compose and Kubernetes.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+
+describe("npm run repl against a running cluster", () => {
+  const namespace = `repl${process.pid}`;
+  const credentials = { NATS_USER: "agora", NATS_PASSWORD: "repl-test-password" };
+  let nats: NatsServer;
+  let monitorPort: number;
+  let nodes: AgoraNode[];
+  let repl: Proc;
+
+  /** Sends one command and returns what it printed up to the next prompt. */
+  async function command(line: string): Promise<string> {
+    const start = repl.output().length;
+    repl.input(`${line}\n`);
+    const printed = () => plain(repl.output().slice(start));
+    await eventually(() => /mol \$ $/.test(printed().trimEnd() + " ") && printed().length > 10, 15_000, 50);
+    return printed();
+  }
+
+  beforeAll(async () => {
+    monitorPort = await freePort();
+    nats = await startNats(["-c", "docker/nats.conf", "-m", String(monitorPort)], undefined, credentials);
+    const env = { ...FAST_HEARTBEAT, ...credentials, NAMESPACE: namespace };
+    nodes = await Promise.all([
+      startAgoraNode({ services: ["api"], nodeID: "repl-gateway", transporter: nats.url, env }),
+      startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-1", transporter: nats.url, env }),
+      startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-2", transporter: nats.url, env }),
+    ]);
+    repl = startProcess(
+      process.execPath,
+      ["--import", "tsx", "scripts/repl.ts"],
+      { ...env, TRANSPORTER: nats.url, NODE_ID: "repl-console", NODE_ENV: "production", JEST_WORKER_ID: "" },
+      ROOT,
+      { stdin: true },
+    );
+    await repl.waitFor(/mol \$ /, 60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopAll();
+  });
+
+  it("the nodes authenticated with NATS_USER / NATS_PASSWORD, each connection named by its node ID", async () => {
+    const connz = (await (await fetch(`http://127.0.0.1:${monitorPort}/connz?auth=true`)).json()) as {
+      connections: { name?: string; authorized_user?: string }[];
+    };
+    const names = connz.connections.map((c) => c.name);
+    for (const id of ["repl-gateway", "repl-catalog-1", "repl-catalog-2", "repl-console"]) expect(names).toContain(id);
+    expect(connz.connections.every((c) => c.authorized_user === "agora")).toBe(true);
+  });
+
+  it("nodes: lists every node of the cluster and itself", async () => {
+    const out = await eventually(async () => {
+      const printed = await command("nodes");
+      return ["repl-gateway", "repl-catalog-1", "repl-catalog-2"].every((id) => printed.includes(id)) && printed;
+    });
+    expect(out).toMatch(/repl-console \(\*\)/);
+    expect(out).toMatch(/ONLINE/);
+  });
+
+  it("services and actions: shows the remote services and their actions", async () => {
+    const services = await command("services");
+    expect(services).toMatch(/catalog\s*│.*│\s*OK\s*│/);
+    expect(services).toMatch(/\bapi\b/);
+    const actions = await command("actions");
+    expect(actions).toMatch(/catalog\.list\s*│\s*2\s*│\s*OK/);
+    expect(actions).toMatch(/catalog\.get/);
+  });
+
+  it("call catalog.list --pageSize 2: runs on a remote catalog node and prints the page", async () => {
+    const out = await command("call catalog.list --pageSize 2");
+    expect(out).toContain(">> Call 'catalog.list' with params: { pageSize: 2 }");
+    expect(out).toContain(">> Response:");
+    expect(out).toMatch(/pageSize: 2,/);
+    expect(out.match(/sku: '/g)).toHaveLength(2);
+  });
+
+  it("dcall <nodeID> catalog.list: runs on the named node", async () => {
+    const out = await command("dcall repl-catalog-2 catalog.list --pageSize 1");
+    expect(out).toContain(">> Call 'catalog.list' on repl-catalog-2 with params: { pageSize: 1 }");
+    expect(out).toMatch(/pageSize: 1,/);
+    expect(out.match(/sku: '/g)).toHaveLength(1);
+    const missing = await command("dcall no-such-node catalog.list");
+    expect(missing).toMatch(/ServiceNotAvailableError|not available/i);
+  });
+
+  it("quits on end of input and leaves the cluster", async () => {
+    repl.child.stdin!.end();
+    expect(await repl.exited).toBe(0);
+    await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${monitorPort}/connz`);
+      const { connections } = (await res.json()) as { connections: { name?: string }[] };
+      return !connections.some((c) => c.name === "repl-console");
+    }, 10_000);
+  });
+});
