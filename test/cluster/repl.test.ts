@@ -5,11 +5,10 @@ import {
   startNats,
   startProcess,
   stopAll,
-  type AgoraNode,
   type NatsServer,
   type Proc,
+  eventually,
 } from "../helpers/processes";
-import { eventually } from "../helpers/processes";
 import { FAST_HEARTBEAT } from "./cluster";
 
 /**
@@ -27,7 +26,6 @@ describe("npm run repl against a running cluster", () => {
   const credentials = { NATS_USER: "agora", NATS_PASSWORD: "repl-test-password" };
   let nats: NatsServer;
   let monitorPort: number;
-  let nodes: AgoraNode[];
   let repl: Proc;
 
   /** Sends one command and returns what it printed up to the next prompt. */
@@ -43,7 +41,7 @@ describe("npm run repl against a running cluster", () => {
     monitorPort = await freePort();
     nats = await startNats(["-c", "docker/nats.conf", "-m", String(monitorPort)], undefined, credentials);
     const env = { ...FAST_HEARTBEAT, ...credentials, NAMESPACE: namespace };
-    nodes = await Promise.all([
+    await Promise.all([
       startAgoraNode({ services: ["api"], nodeID: "repl-gateway", transporter: nats.url, env }),
       startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-1", transporter: nats.url, env }),
       startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-2", transporter: nats.url, env }),
