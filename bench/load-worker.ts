@@ -131,8 +131,16 @@ async function runPhase(spec: LoadSpec, seconds: number, measure: boolean) {
 async function main() {
   const [specFile, resultFile] = process.argv.slice(2);
   const spec = JSON.parse(fs.readFileSync(specFile, "utf8")) as LoadSpec;
-  if (spec.warmupSec > 0) await runPhase(spec, spec.warmupSec, false);
+  if (spec.warmupSec > 0) {
+    await runPhase(spec, spec.warmupSec, false);
+    // Requests still in flight when the warm-up stopped must not land in the measured part
+    // (an abandoned checkout would empty a cart the next loop just filled).
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  // CLOCK_MONOTONIC, the clock V8's CPU profiles use: lets a profile be cut to the measured window.
+  const startUs = Number(process.hrtime.bigint() / 1000n);
   const { total, routes, errors, timeouts } = await runPhase(spec, spec.durationSec, true);
+  const endUs = Number(process.hrtime.bigint() / 1000n);
   const overall = stats(total, spec.durationSec);
   const result: LoadResult = {
     ...overall,
@@ -140,6 +148,7 @@ async function main() {
     connections: spec.users?.length || spec.connections,
     errors,
     timeouts,
+    windowUs: [startUs, endUs],
     routes: Object.fromEntries([...routes].map(([name, t]) => [name, stats(t, spec.durationSec)])),
   };
   fs.writeFileSync(resultFile, JSON.stringify(result, null, 2));

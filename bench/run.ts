@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnNats, ROOT } from "./lib/procs";
+import { agoraEnvOverrides, spawnNats, ROOT } from "./lib/procs";
 import { markdownTable, svgChart, type BenchReport, type ScenarioResult } from "./lib/report";
 import { seedData } from "./lib/shop";
 import { SCENARIOS, skipped, type BenchContext, type BenchOptions } from "./scenarios";
 
 /**
- * `npm run bench [-- --quick] [--only S1,S2] [--duration 10] [--profile] [--out dir]`
+ * `npm run bench [-- --quick] [--only S1,S2] [--duration 10] [--profile] [--env KEY=VALUE] [--out dir]`
  *
  * Starts real processes over loopback (the compiled dist/, like `npm start`),
  * drives them with autocannon from a process of its own, and measures the
@@ -20,6 +20,11 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith("--")) continue;
+    if (a === "--env") {
+      const [key, ...value] = (argv[++i] ?? "").split("=");
+      agoraEnvOverrides[key] = value.join("=");
+      continue;
+    }
     const next = argv[i + 1];
     if (next !== undefined && !next.startsWith("--")) {
       args.set(a.slice(2), next);
@@ -118,6 +123,7 @@ async function main() {
     durationSec: opts.durationSec,
     scenarios: [],
   };
+  if (Object.keys(agoraEnvOverrides).length) report.env = { ...agoraEnvOverrides } as Record<string, string>;
   console.log(
     `bench: ${ids.join(", ")}; ${opts.durationSec} s each after ${opts.warmupSec} s warm-up; logs in ${logDir}`,
   );

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { runLoad } from "./lib/load";
 import type { LoadResult, LoadSpec, Step } from "./lib/load-spec";
-import { eventually, freePort, rssMb, ROOT, spawnAgora, spawnNode, READY_LINE, type BenchProc } from "./lib/procs";
+import { freePort, rssMb, ROOT, spawnAgora, spawnNode, READY_LINE, type BenchProc } from "./lib/procs";
 import type { ScenarioResult } from "./lib/report";
 import {
   APPROVED_CARD,
@@ -98,12 +98,12 @@ function profileFlags(ctx: BenchContext, scenario: string, node: string): string
 }
 
 /** After the nodes stopped (profiles are written on exit): top frames per process, printed and kept. */
-function reportProfiles(ctx: BenchContext, scenario: string, nodes: string[]): void {
+function reportProfiles(ctx: BenchContext, scenario: string, nodes: string[], load: LoadResult): void {
   if (!ctx.opts.profile) return;
   for (const node of nodes) {
     const dir = path.join(ctx.workDir, "profiles", `${scenario}-${node}`);
     if (!fs.existsSync(dir)) continue;
-    const text = summarizeProfiles(dir, 25);
+    const text = summarizeProfiles(dir, 30, load.windowUs);
     const file = path.join(ctx.resultsDir, `profile-${scenario}-${node}.txt`);
     fs.writeFileSync(file, text);
     console.log(`\n${scenario} ${node}: CPU profile (${path.relative(ROOT, file)})\n${text}`);
@@ -199,7 +199,7 @@ function perServiceLayout(ctx: BenchContext, scenario: string): NodeLayout[] {
     return {
       name,
       services,
-      nodeFlags: services.includes("api") || services.includes("catalog") ? profileFlags(ctx, scenario, name) : [],
+      nodeFlags: profileFlags(ctx, scenario, name),
     };
   });
 }
@@ -281,7 +281,7 @@ export const SCENARIOS: Scenario[] = [
         namespace: ns("S1"),
       });
       const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
-      reportProfiles(ctx, "S1", ["embedded"]);
+      reportProfiles(ctx, "S1", ["embedded"], load);
       return fromLoad("S1", this.title, load, "C1");
     },
   },
@@ -306,7 +306,7 @@ export const SCENARIOS: Scenario[] = [
         transporter: ctx.natsUrl,
       });
       const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
-      reportProfiles(ctx, "S2", ["api", "catalog"]);
+      reportProfiles(ctx, "S2", ["api", "catalog"], load);
       return fromLoad("S2", this.title, load, "C2");
     },
   },
@@ -370,7 +370,7 @@ export const SCENARIOS: Scenario[] = [
         namespace: ns("S4e"),
       });
       const load = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s4e", checkoutSteps));
-      reportProfiles(ctx, "S4", ["embedded"]);
+      reportProfiles(ctx, "S4", ["embedded"], load);
       return checkoutResult("S4-embedded", this.title, load, "C1");
     },
   },
@@ -395,7 +395,12 @@ export const SCENARIOS: Scenario[] = [
         rss = rssOf(d.nodes);
         return result;
       });
-      reportProfiles(ctx, "S4n", ["api", "catalog+inventory"]);
+      reportProfiles(
+        ctx,
+        "S4n",
+        d.nodes.map((n) => n.name),
+        load,
+      );
       const res = checkoutResult("S4-nats", this.title, load, "C2");
       return { ...res, rssMb: rss };
     },
@@ -483,13 +488,10 @@ async function login(ctx: BenchContext, id: string, title: string, cores: string
     logDir: ctx.logDir,
     namespace: ns(id),
     transporter: ctx.natsUrl,
+    probe: async (url) =>
+      (await json(`${url}/api/v1/auth/login`, { method: "POST", body: JSON.stringify(admin) })).status === 200,
   });
   const load = await withProcs(d.nodes, async () => {
-    // The gateway answers product reads without users; wait until a login works.
-    await eventually(async () => {
-      const res = await json(`${d.url}/api/v1/auth/login`, { method: "POST", body: JSON.stringify(admin) });
-      return res.status === 200;
-    });
     return runLoad(
       {
         url: d.url,
@@ -526,7 +528,7 @@ async function startup(ctx: BenchContext, title: string): Promise<ScenarioResult
   try {
     for (const service of services) {
       const port = service === "api" ? await freePort() : undefined;
-      const node = spawnAgora({
+      const node = await spawnAgora({
         name: `s6-${service}`,
         services: [service],
         logDir: ctx.logDir,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Context, Middleware } from "moleculer";
 
 /**
@@ -74,7 +74,11 @@ export function acceptedRequestId(header: string | string[] | undefined): string
   return typeof header === "string" && REQUEST_ID.test(header) ? header : undefined;
 }
 
-/** A fresh 128-bit trace id. */
+/**
+ * A fresh 128-bit trace id. randomUUID draws from a cached entropy pool;
+ * randomBytes(16) made a system call per request (4% of the gateway's CPU
+ * under load, bench/README.md). 122 random bits are plenty for a trace id.
+ */
 export function newTraceId(): string {
-  return randomBytes(16).toString("hex");
+  return randomUUID().replace(/-/g, "");
 }

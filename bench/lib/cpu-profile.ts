@@ -32,10 +32,30 @@ export function owner(url: string, functionName: string): string {
   return app ? `app:${app[1].split("/").slice(0, 2).join("/")}` : url;
 }
 
-export function summarize(profile: CpuProfile, top = 25): string {
+const NOT_WORK = new Set(["(idle)", "(program)"]);
+
+/**
+ * Self time per function and per package. With a window (µs, monotonic
+ * clock), only samples taken while the load ran count; percentages are of
+ * the time the process was busy (idle excluded), and the busy share is shown.
+ */
+export function summarize(profile: CpuProfile, top = 25, window?: [number, number]): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let t = profile.startTime;
+  let all = 0;
+  let idle = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (window && (t < window[0] || t > window[1])) return;
+    all += delta;
+    if (NOT_WORK.has(byId.get(id)!.callFrame.functionName)) {
+      idle += delta;
+      return;
+    }
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0) || 1;
   const fns = new Map<string, number>();
   const owners = new Map<string, number>();
@@ -54,7 +74,8 @@ export function summarize(profile: CpuProfile, top = 25): string {
       .slice(0, top)
       .map(([k, us]) => `${pct(us)}  ${k}`);
   return [
-    `sampled ${(total / 1e6).toFixed(1)} s of CPU`,
+    `${window ? "during the measured load" : "whole process"}: ${(all / 1e6).toFixed(1)} s sampled, ` +
+      `busy ${(((all - idle) / (all || 1)) * 100).toFixed(0)}%; shares below are of the busy time`,
     "",
     "self time by package / area:",
     ...rows(owners),
@@ -66,14 +87,14 @@ export function summarize(profile: CpuProfile, top = 25): string {
 }
 
 /** Summarizes every .cpuprofile in a directory (or one file). */
-export function summarizeProfiles(target: string, top = 25): string {
+export function summarizeProfiles(target: string, top = 25, window?: [number, number]): string {
   const files = fs.statSync(target).isDirectory()
     ? fs
         .readdirSync(target)
         .filter((f) => f.endsWith(".cpuprofile"))
         .map((f) => path.join(target, f))
     : [target];
-  return files.map((f) => summarize(JSON.parse(fs.readFileSync(f, "utf8")) as CpuProfile, top)).join("\n");
+  return files.map((f) => summarize(JSON.parse(fs.readFileSync(f, "utf8")) as CpuProfile, top, window)).join("\n");
 }
 
 if (require.main === module) {

@@ -41,5 +41,7 @@ export interface LoadResult extends RouteStats {
   /** Connection errors (refused, reset). */
   errors: number;
   timeouts: number;
+  /** The measured part, in µs of the monotonic clock (the time base of V8 CPU profiles). */
+  windowUs: [number, number];
   routes: Record<string, RouteStats>;
 }

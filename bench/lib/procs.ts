@@ -4,9 +4,9 @@ import net from "node:net";
 import path from "node:path";
 
 /**
- * Processes under measurement. Their output goes to a log file, not a pipe:
- * a pipe would make this orchestrating process read every log line while the
- * load runs, and it shares the same two cores with what is measured.
+ * Processes under measurement. Their output goes through a pipe to a log
+ * file, never through this orchestrating process: reading every log line here
+ * would take CPU from what is measured on the same two cores.
  */
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -17,7 +17,19 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+const handedOut = new Set<number>();
+
+/** A free loopback port, never the same twice in one run (nodes bind theirs only later). */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -65,7 +77,18 @@ export function spawnNode(script: string, args: string[], opts: SpawnOptions): B
     ? ["taskset", ["-c", opts.cpus, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
   const spawnedAt = performance.now();
-  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", fd, fd] });
+  const child = spawn(command, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // A separate `cat` drains the pipe into the file, as a container runtime does with stdout:
+  // the node process writes to a pipe (as in production), this process never reads the lines,
+  // and a slow disk stalls the sink, not the process under measurement.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    const sink = spawn("cat", [], { stdio: [stream, fd, "ignore"] });
+    sink.on("error", () => undefined);
+  }
   fs.closeSync(fd);
   running.add(child);
   const exited = new Promise<number | null>((resolve) =>
@@ -126,6 +149,9 @@ export function rssMb(pid: number): number | null {
   }
 }
 
+/** Environment every Agora node of the run gets last (`--env KEY=VALUE`, for A/B runs of a setting). */
+export const agoraEnvOverrides: NodeJS.ProcessEnv = {};
+
 export const READY_LINE = /ServiceBroker with \d+ service\(s\) started successfully/;
 
 export interface AgoraOptions {
@@ -145,8 +171,12 @@ export interface AgoraProc extends BenchProc {
   url: string;
 }
 
-/** An Agora node started the way `npm start` does (compiled dist/, moleculer-runner), in production mode. */
-export function spawnAgora(opts: AgoraOptions): AgoraProc {
+/**
+ * An Agora node started the way `npm start` does (compiled dist/,
+ * moleculer-runner), in production mode: JSON logs at info, Prometheus
+ * metrics and health probes on (each node on ports of its own).
+ */
+export async function spawnAgora(opts: AgoraOptions): Promise<AgoraProc> {
   if (!fs.existsSync(path.join(ROOT, "dist/moleculer.config.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first (`npm run bench` does)");
   }
@@ -159,8 +189,11 @@ export function spawnAgora(opts: AgoraOptions): AgoraProc {
     PORT: String(opts.port ?? 0),
     HOST: "127.0.0.1",
     LOGLEVEL: "info",
+    METRICS_PORT: String(await freePort()),
+    HEALTH_PORT: String(await freePort()),
     JEST_WORKER_ID: "",
     ...opts.env,
+    ...agoraEnvOverrides,
   };
   const proc = spawnNode(RUNNER, ["--config", "dist/moleculer.config.js"], { ...opts, env });
   return Object.assign(proc, { url: opts.port ? `http://127.0.0.1:${opts.port}` : "" });

@@ -31,6 +31,8 @@ export interface BenchReport {
   date: string;
   mode: "full" | "quick" | "custom";
   durationSec: number;
+  /** Settings given to every Agora node with --env (A/B runs). */
+  env?: Record<string, string>;
   scenarios: ScenarioResult[];
 }
 
@@ -41,7 +43,12 @@ export function markdownTable(report: BenchReport): string {
   const lines = [
     `Measured ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGb} GB, ` +
       `${report.machine.os}, Node ${report.node}; load average at start ${report.machine.loadAvgAtStart.join(" ")}; ` +
-      `${report.durationSec} s per scenario (${report.mode}). Load generator (autocannon) on the same machine.`,
+      `${report.durationSec} s per scenario (${report.mode}). Load generator (autocannon) on the same machine.` +
+      (report.env
+        ? ` Agora nodes ran with ${Object.entries(report.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")}.`
+        : ""),
     "",
     "| id | scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx | ceiling | ratio | target | met |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",

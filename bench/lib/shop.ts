@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { eventually, freePort, spawnAgora, type AgoraProc } from "./procs";
+import { eventually, freePort, sleep, spawnAgora, type AgoraProc } from "./procs";
 
 /**
  * Setting up the shop for a scenario, outside the timed part: seed data, a
@@ -52,7 +52,7 @@ export async function seedData(workDir: string, logDir: string, namespace: strin
   const dir = path.join(workDir, "seed");
   fs.rmSync(dir, { recursive: true, force: true });
   const port = await freePort();
-  const node = spawnAgora({
+  const node = await spawnAgora({
     name: "seed",
     services: ["api", "catalog", "inventory"],
     logDir,
@@ -115,30 +115,34 @@ export async function deploy(opts: {
   namespace: string;
   transporter?: string | ((nodeIDs: string[]) => string);
   env?: NodeJS.ProcessEnv;
+  /** True once the deployment serves what the scenario needs (default: a product read). */
+  probe?: (url: string) => Promise<boolean>;
 }): Promise<Deployment> {
   const port = await freePort();
   const nodeIDs = opts.layout.map((n) => `${n.name}-${process.pid}`);
   const transporter = typeof opts.transporter === "function" ? opts.transporter(nodeIDs) : opts.transporter;
-  const nodes = opts.layout.map((n, i) =>
-    spawnAgora({
-      name: n.name,
-      services: n.services,
-      logDir: opts.logDir,
-      namespace: opts.namespace,
-      transporter,
-      port: n.services.includes("api") ? port : undefined,
-      cpus: n.cpus,
-      nodeFlags: n.nodeFlags,
-      env: {
-        NODE_ID: nodeIDs[i],
-        DATA_DIR: dataCopy(opts.seed, opts.workDir, `${opts.namespace}-${n.name}`),
-        INVENTORY_INITIAL_STOCK: String(BENCH_STOCK),
-        AUTH_RATE_LIMIT: "1000000000",
-        JWT_SECRET: "bench-only-jwt-secret-0123456789abcdef",
-        ...opts.env,
-        ...n.env,
-      },
-    }),
+  const nodes = await Promise.all(
+    opts.layout.map((n, i) =>
+      spawnAgora({
+        name: n.name,
+        services: n.services,
+        logDir: opts.logDir,
+        namespace: opts.namespace,
+        transporter,
+        port: n.services.includes("api") ? port : undefined,
+        cpus: n.cpus,
+        nodeFlags: n.nodeFlags,
+        env: {
+          NODE_ID: nodeIDs[i],
+          DATA_DIR: dataCopy(opts.seed, opts.workDir, `${opts.namespace}-${n.name}`),
+          INVENTORY_INITIAL_STOCK: String(BENCH_STOCK),
+          AUTH_RATE_LIMIT: "1000000000",
+          JWT_SECRET: "bench-only-jwt-secret-0123456789abcdef",
+          ...opts.env,
+          ...n.env,
+        },
+      }),
+    ),
   );
   const deployment: Deployment = {
     url: `http://127.0.0.1:${port}`,
@@ -149,10 +153,12 @@ export async function deploy(opts: {
   };
   try {
     await Promise.all(nodes.map((n) => n.waitForLog(/started successfully/, 90_000)));
-    await eventually(async () => {
-      const res = await json(`${deployment.url}/api/v1/products/${opts.seed.productIds[0]}`);
-      return res.status === 200;
-    });
+    const probe =
+      opts.probe ??
+      (async (url: string) => (await json(`${url}/api/v1/products/${opts.seed.productIds[0]}`)).status === 200);
+    await eventually(() => probe(deployment.url));
+    // Every node has announced itself by now; give the gateway a moment to hear the last of them.
+    await sleep(1000);
   } catch (err) {
     await deployment.stop();
     throw err;

@@ -3,7 +3,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { Errors } from "moleculer";
 import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
-import { envInt, envList, envString } from "../../lib/env";
+import { envBool, envInt, envList, envString } from "../../lib/env";
 import { call, type Caller } from "../../contracts";
 import { checkAccess } from "./access";
 import { publicError } from "./public-error";
@@ -86,6 +86,12 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
           maxAge: 600,
         }
       : undefined,
+    // No line per request at info: writing them (stdout is synchronous) was a
+    // third of the gateway's CPU under load (bench/README.md). Request rates
+    // and latencies are in the metrics, slow requests in the traces; ACCESS_LOG=true
+    // logs one line per response ("<= 200 GET /path [+1.2 ms]"), LOGLEVEL=info,API=debug all.
+    logRequest: "debug",
+    logResponse: envBool("ACCESS_LOG", false) ? "info" : "debug",
     // Request params and response bodies can carry passwords and tokens.
     logRequestParams: null,
     logResponseData: null,

@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runLoad } from "./lib/load";
+import type { LoadResult } from "./lib/load-spec";
+import { spawnNats } from "./lib/procs";
+import { builtServices, deploy, seedData, type Deployment, type NodeLayout } from "./lib/shop";
+import { ROOT } from "./lib/procs";
+
+/**
+ * A/B of one setting on a busy machine:
+ *
+ *   npx tsx bench/ab.ts --scenario S1|S2 --a KEY=VALUE --b KEY=VALUE [--rounds 6] [--duration 3]
+ *
+ * Starts both deployments side by side (same build, same seed; the idle one
+ * costs nothing) and alternates short load slices between them, A B A B ...,
+ * so background load that drifts over minutes hits both alike. Reports the
+ * median req/s and p99 of each and the B/A ratio per round.
+ */
+
+function parse(argv: string[]) {
+  const out: { scenario: string; a: NodeJS.ProcessEnv; b: NodeJS.ProcessEnv; rounds: number; duration: number } = {
+    scenario: "S1",
+    a: {},
+    b: {},
+    rounds: 6,
+    duration: 3,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1] ?? "";
+    if (argv[i] === "--scenario") out.scenario = v;
+    else if (argv[i] === "--a" || argv[i] === "--b") {
+      const [key, ...rest] = v.split("=");
+      out[argv[i] === "--a" ? "a" : "b"][key] = rest.join("=");
+    } else if (argv[i] === "--rounds") out.rounds = Number(v);
+    else if (argv[i] === "--duration") out.duration = Number(v);
+    else continue;
+    i++;
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function layout(scenario: string, tag: string): NodeLayout[] {
+  if (scenario === "S1") return [{ name: `embedded-${tag}`, services: builtServices(ROOT) }];
+  if (scenario === "S2") {
+    return [
+      { name: `api-${tag}`, services: ["api"] },
+      { name: `catalog-${tag}`, services: ["catalog", "inventory"] },
+    ];
+  }
+  throw new Error(`A/B supports S1 and S2, not ${scenario}`);
+}
+
+async function main() {
+  const opts = parse(process.argv.slice(2));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-ab-"));
+  const logDir = path.join(workDir, "logs");
+  const nats = await spawnNats(logDir);
+  const deployments: Deployment[] = [];
+  try {
+    const seed = await seedData(workDir, logDir, `ab-seed-${process.pid}`);
+    for (const [tag, env] of [
+      ["a", opts.a],
+      ["b", opts.b],
+    ] as const) {
+      deployments.push(
+        await deploy({
+          layout: layout(opts.scenario, tag),
+          seed,
+          workDir,
+          logDir,
+          namespace: `ab-${tag}-${process.pid}`,
+          transporter: opts.scenario === "S1" ? undefined : nats.url,
+          env,
+        }),
+      );
+    }
+    const slice = (d: Deployment, warmupSec: number) =>
+      runLoad(
+        {
+          url: d.url,
+          connections: 50,
+          durationSec: opts.duration,
+          warmupSec,
+          sequence: [{ route: "get", method: "GET", path: `/api/v1/products/${seed.productIds[0]}` }],
+        },
+        workDir,
+      );
+    // Warm both up (JIT, caches) before anything counts.
+    for (const d of deployments) await slice(d, 2);
+    const results: { a: LoadResult; b: LoadResult }[] = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      // Alternate which goes first, so neither always follows the other.
+      const [first, second] = round % 2 ? [1, 0] : [0, 1];
+      const r1 = await slice(deployments[first], 0);
+      const r2 = await slice(deployments[second], 0);
+      const pair = first === 0 ? { a: r1, b: r2 } : { a: r2, b: r1 };
+      results.push(pair);
+      console.log(
+        `round ${round + 1}: A ${pair.a.reqPerSec} req/s p99 ${pair.a.p99Ms} ms | B ${pair.b.reqPerSec} req/s ` +
+          `p99 ${pair.b.p99Ms} ms | B/A ${(pair.b.reqPerSec / pair.a.reqPerSec).toFixed(2)}`,
+      );
+    }
+    const errors = results.reduce((n, r) => n + r.a.errors + r.a.non2xx + r.b.errors + r.b.non2xx, 0);
+    const fmtEnv = (e: NodeJS.ProcessEnv) =>
+      Object.entries(e)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ") || "(defaults)";
+    console.log(
+      `\n${opts.scenario}, ${opts.rounds} rounds of ${opts.duration} s, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(" ")}\n` +
+        `A ${fmtEnv(opts.a)}: median ${median(results.map((r) => r.a.reqPerSec))} req/s, p99 ${median(results.map((r) => r.a.p99Ms))} ms\n` +
+        `B ${fmtEnv(opts.b)}: median ${median(results.map((r) => r.b.reqPerSec))} req/s, p99 ${median(results.map((r) => r.b.p99Ms))} ms\n` +
+        `B/A median of per-round ratios: ${median(results.map((r) => r.b.reqPerSec / r.a.reqPerSec)).toFixed(2)}; errors + non-2xx: ${errors}`,
+    );
+  } finally {
+    await Promise.all(deployments.map((d) => d.stop()));
+    await nats.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
