@@ -1,0 +1,139 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
+
+/**
+ * docker/: every compose file passes `docker-compose config -q` (Debian's
+ * docker-compose, installed by .ci/run), and the stack has the shape that
+ * `--scale` needs; nats.conf is accepted by the real nats-server.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const DOCKER = path.join(ROOT, "docker");
+const composeFiles = fs.readdirSync(DOCKER).filter((f) => /^(docker-)?compose.*\.ya?ml$/.test(f));
+const agoraServices = fs
+  .readdirSync(path.join(ROOT, "services"))
+  .filter((name) => fs.existsSync(path.join(ROOT, "services", name, `${name}.service.ts`)));
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string>;
+  env_file?: string[];
+  ports?: unknown[];
+  container_name?: string;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/**
+ * docker/ copied to a temporary folder with secrets.env made from the
+ * committed example, as a user does before `up` (the real one is git-ignored).
+ */
+function stagedDockerDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-compose-"));
+  fs.cpSync(DOCKER, path.join(dir, "docker"), { recursive: true });
+  fs.rmSync(path.join(dir, "docker", "secrets.env"), { force: true });
+  fs.copyFileSync(path.join(DOCKER, "secrets.env.example"), path.join(dir, "docker", "secrets.env"));
+  return path.join(dir, "docker");
+}
+
+describe("docker/", () => {
+  let staged: string;
+  beforeAll(() => {
+    staged = stagedDockerDir();
+  });
+  afterAll(() => fs.rmSync(path.dirname(staged), { recursive: true, force: true }));
+
+  it("has compose files", () => {
+    expect(composeFiles).toContain("docker-compose.yml");
+  });
+
+  it.each(composeFiles)("%s passes docker-compose config -q", (file) => {
+    const result = spawnSync("docker-compose", ["-f", path.join(staged, file), "config", "-q"], { encoding: "utf8" });
+    expect(result.error).toBeUndefined();
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+  });
+
+  it("fails without secrets.env: no secret has a default baked in", () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), "agora-compose-"));
+    try {
+      fs.cpSync(DOCKER, bare, { recursive: true });
+      fs.rmSync(path.join(bare, "secrets.env"), { force: true });
+      const result = spawnSync("docker-compose", ["-f", path.join(bare, "docker-compose.yml"), "config", "-q"], {
+        encoding: "utf8",
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/secrets\.env/);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it("runs one scalable service per Moleculer service, behind a load balancer, with health conditions", () => {
+    const resolved = parse(
+      execFileSync("docker-compose", ["-f", path.join(staged, "docker-compose.yml"), "config"], { encoding: "utf8" }),
+    ) as { services: Record<string, ComposeService> };
+    const services = resolved.services;
+    const raw = parse(fs.readFileSync(path.join(DOCKER, "docker-compose.yml"), "utf8"), { merge: true }) as {
+      services: Record<string, ComposeService>;
+    };
+    for (const name of agoraServices) {
+      const svc = services[name];
+      expect(svc).toBeDefined();
+      expect(svc.environment?.SERVICES).toBe(name);
+      // --scale needs no fixed container name and no fixed host port.
+      expect(svc.container_name).toBeUndefined();
+      expect(svc.ports).toBeUndefined();
+      expect(svc.depends_on?.nats?.condition).toBe("service_healthy");
+      expect(svc.depends_on?.mongo?.condition).toBe("service_healthy");
+      // Settings and secrets come from the env files (resolved into environment here).
+      expect(svc.environment).toMatchObject({ NODE_ENV: "production", TRANSPORTER: "nats://nats:4222" });
+      expect(Object.keys(svc.environment ?? {})).toEqual(expect.arrayContaining(["JWT_SECRET", "NATS_PASSWORD"]));
+      // Inline, each service sets only what tells it apart.
+      const own = raw.services[name].environment ?? {};
+      expect(Object.keys(own).filter((k) => !["SERVICES", "PORT"].includes(k))).toEqual([]);
+      expect(raw.services[name].env_file).toEqual(["agora.env", "secrets.env"]);
+    }
+    expect(services.lb.depends_on?.api?.condition).toBe("service_healthy");
+    expect(services.lb.ports).toHaveLength(1);
+    for (const infra of ["nats", "mongo", "lb"]) expect(services[infra].healthcheck?.test.length).toBeGreaterThan(1);
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:/);
+  });
+
+  it("nats.conf is valid for nats-server, and refuses to start without the credentials", () => {
+    const creds = { NATS_USER: "agora", NATS_PASSWORD: "secret" };
+    const ok = spawnSync("nats-server", ["-c", path.join(DOCKER, "nats.conf"), "-t"], {
+      env: { ...process.env, ...creds },
+      encoding: "utf8",
+    });
+    expect({ status: ok.status, out: ok.stderr + ok.stdout }).toMatchObject({ status: 0 });
+    const bare = { ...process.env };
+    delete bare.NATS_USER;
+    delete bare.NATS_PASSWORD;
+    const refused = spawnSync("nats-server", ["-c", path.join(DOCKER, "nats.conf"), "-t"], {
+      env: bare,
+      encoding: "utf8",
+    });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/NATS_USER/);
+  });
+
+  it("the Dockerfile builds in two stages and runs node directly on moleculer-runner as a non-root user", () => {
+    const dockerfile = fs.readFileSync(path.join(DOCKER, "Dockerfile"), "utf8");
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-(slim|alpine)/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/readyz/m);
+    expect(dockerfile).toMatch(
+      /^CMD \["node", "node_modules\/moleculer\/bin\/moleculer-runner\.js", "--config", "dist\/moleculer\.config\.js"\]$/m,
+    );
+    // Nothing secret in the image: no ENV or ARG names a credential.
+    expect(dockerfile).not.toMatch(/^(ENV|ARG)\b.*(SECRET|PASSWORD|TOKEN|MONGO_URI)/m);
+    const ignore = fs.readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n");
+    for (const entry of ["node_modules", "dist", ".git", "**/secrets.env"]) expect(ignore).toContain(entry);
+  });
+});

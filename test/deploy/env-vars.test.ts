@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseAllDocuments } from "yaml";
+
+/**
+ * The environment the images and manifests set is the environment the app
+ * reads: no variable set that nothing reads (a typo such as HEARTBEAT_TIMOUT
+ * would silently keep the default), and every variable a production node
+ * needs is set in both compose and Kubernetes.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const SOURCE_DIRS = ["lib", "services", "mixins", "scripts"];
+
+function sourceFiles(): string[] {
+  const files = [path.join(ROOT, "moleculer.config.ts")];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|mjs|js)$/.test(entry.name)) files.push(full);
+    }
+  };
+  for (const dir of SOURCE_DIRS) walk(path.join(ROOT, dir));
+  return files;
+}
+
+/** Names the app reads: env helpers (lib/env.ts) and process.env, in every source file. */
+function variablesTheAppReads(): Set<string> {
+  const names = new Set<string>([
+    // Read by moleculer-runner itself (the production command), not by our sources.
+    "SERVICES",
+    "SERVICEDIR",
+  ]);
+  const patterns = [
+    /\benv(?:String|Optional|Int|Bool|List)\(\s*"([A-Z][A-Z0-9_]*)"/g,
+    /process\.env\.([A-Z][A-Z0-9_]*)/g,
+    /process\.env\[\s*"([A-Z][A-Z0-9_]*)"\s*\]/g,
+  ];
+  for (const file of sourceFiles()) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const re of patterns) for (const m of text.matchAll(re)) names.add(m[1]);
+  }
+  return names;
+}
+
+function envFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readFileSync(path.join(ROOT, file), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+/** Read by the infrastructure containers that share the secrets file, not by Agora. */
+const INFRA_ONLY = new Set(["MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD"]);
+
+/** What every production Agora node needs to join the cluster and run any service. */
+const REQUIRED = ["NODE_ENV", "TRANSPORTER", "NATS_USER", "NATS_PASSWORD", "MONGO_URI", "JWT_SECRET", "HEALTH_PORT"];
+
+function dockerfileEnv(): Record<string, string> {
+  const text = fs.readFileSync(path.join(ROOT, "docker/Dockerfile"), "utf8").replace(/\\\n/g, " ");
+  const runtime = text.slice(text.lastIndexOf("\nFROM "));
+  const env: Record<string, string> = {};
+  for (const line of runtime.split("\n").filter((l) => l.startsWith("ENV "))) {
+    for (const m of line.slice(4).matchAll(/([A-Z][A-Z0-9_]*)=(\S+)/g)) env[m[1]] = m[2];
+  }
+  return env;
+}
+
+interface K8sContainer {
+  env?: { name: string; value?: string }[];
+  envFrom?: unknown[];
+  ports?: { name: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: { port: string } };
+}
+
+function k8sAgoraContainers(): K8sContainer[] {
+  return fs
+    .readdirSync(path.join(ROOT, "k8s"))
+    .filter((f) => f.endsWith(".yaml"))
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(ROOT, "k8s", f), "utf8")).map((d) => d.toJSON()))
+    .filter((m) => m?.kind === "Deployment")
+    .flatMap((m) => m.spec.template.spec.containers as (K8sContainer & { image: string })[])
+    .filter((c) => c.image.startsWith("agora"));
+}
+
+function k8sConfigMap(): Record<string, string> {
+  const doc = parseAllDocuments(fs.readFileSync(path.join(ROOT, "k8s/configmap.yaml"), "utf8"))[0].toJSON();
+  return doc.data;
+}
+
+describe("environment of images and manifests", () => {
+  const reads = variablesTheAppReads();
+
+  it("the scan finds the variables the README documents", () => {
+    for (const name of ["NAMESPACE", "NODE_ID", "TRANSPORTER", "NATS_USER", "MONGO_URI", "DATA_DIR", "JWT_SECRET"]) {
+      expect(reads).toContain(name);
+    }
+  });
+
+  const sources: [string, () => Record<string, string>][] = [
+    ["docker/Dockerfile (ENV)", dockerfileEnv],
+    ["docker/agora.env", () => envFile("docker/agora.env")],
+    ["docker/secrets.env.example", () => envFile("docker/secrets.env.example")],
+    ["k8s/configmap.yaml", k8sConfigMap],
+    ["k8s/secrets.env.example", () => envFile("k8s/secrets.env.example")],
+    [
+      "k8s Deployments (env)",
+      () => Object.fromEntries(k8sAgoraContainers().flatMap((c) => (c.env ?? []).map((e) => [e.name, e.value ?? ""]))),
+    ],
+  ];
+
+  it.each(sources)("%s sets only variables the app reads", (_name, load) => {
+    const unknown = Object.keys(load()).filter((name) => !reads.has(name) && !INFRA_ONLY.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it("compose gives every node what production requires", () => {
+    const env = { ...dockerfileEnv(), ...envFile("docker/agora.env"), ...envFile("docker/secrets.env.example") };
+    for (const name of REQUIRED) expect({ name, set: !!env[name] }).toEqual({ name, set: true });
+    expect(env.NODE_ENV).toBe("production");
+    expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.MONGO_URI).toMatch(/^mongodb:\/\/.*@mongo:27017\//);
+  });
+
+  it("Kubernetes gives every pod what production requires, probes on HEALTH_PORT", () => {
+    const env = { ...dockerfileEnv(), ...k8sConfigMap(), ...envFile("k8s/secrets.env.example") };
+    for (const name of REQUIRED) expect({ name, set: !!env[name] }).toEqual({ name, set: true });
+    expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    const containers = k8sAgoraContainers();
+    expect(containers.length).toBeGreaterThanOrEqual(8);
+    for (const c of containers) {
+      expect(c.envFrom).toHaveLength(2);
+      const health = c.ports?.find((p) => p.name === c.readinessProbe?.httpGet?.port);
+      expect(health?.containerPort).toBe(Number(env.HEALTH_PORT));
+      expect(c.ports?.find((p) => p.name === "metrics")?.containerPort).toBe(Number(env.METRICS_PORT));
+    }
+  });
+
+  it("compose and Kubernetes agree with each other on the shared settings", () => {
+    const compose = envFile("docker/agora.env");
+    const k8s = k8sConfigMap();
+    for (const name of ["NODE_ENV", "NAMESPACE", "TRANSPORTER", "HEALTH_PORT", "METRICS_PORT", "JAEGER_ENDPOINT"]) {
+      expect({ name, value: k8s[name] }).toEqual({ name, value: compose[name] });
+    }
+    expect(Object.keys(envFile("k8s/secrets.env.example")).sort()).toEqual(
+      Object.keys(envFile("docker/secrets.env.example")).sort(),
+    );
+  });
+});
