@@ -78,12 +78,14 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
     await receiver?.close();
   });
 
-  async function settledTrace(traceId: string, minNodes: number): Promise<ReceivedSpan[]> {
+  /** The spans of a trace once every named node has reported and no more arrive. */
+  async function settledTrace(traceId: string, nodeIDs: string[]): Promise<ReceivedSpan[]> {
     let last = -1;
     const spans = await eventually(
       () => {
         const spans = receiver.spans.filter((s) => s.traceId === traceId);
-        const settled = new Set(spans.map((s) => s.nodeID)).size >= minNodes && spans.length === last;
+        const seen = new Set(spans.map((s) => s.nodeID));
+        const settled = nodeIDs.every((id) => seen.has(id)) && spans.length === last;
         last = spans.length;
         return settled ? spans : undefined;
       },
@@ -102,7 +104,7 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
     expect(res.headers.get("x-request-id")).toBe("checkout-obs-1");
     confirmedTraceId = res.headers.get("x-trace-id")!;
 
-    const spans = await settledTrace(confirmedTraceId, 4);
+    const spans = await settledTrace(confirmedTraceId, ["obs-gateway", "obs-orders", "obs-inventory", "obs-payments"]);
     const processes = new Set(spans.map((s) => s.nodeID));
     for (const id of ["obs-gateway", "obs-orders", "obs-inventory", "obs-payments"]) expect(processes).toContain(id);
 
@@ -127,13 +129,31 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
     }
   });
 
+  it("event handlers are spans of the request's trace: a new product reaches inventory on its own node", async () => {
+    const res = await api<Product>("POST", "/products", {
+      token: adminToken,
+      body: { sku: `OBS-${Date.now()}`, name: "Traced Lamp", priceCents: 4200, currency: "EUR", category: "home" },
+    });
+    expect(res.status).toBe(201);
+    const spans = await settledTrace(res.headers.get("x-trace-id")!, ["obs-gateway", "obs-shop", "obs-inventory"]);
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const create = spans.find((s) => s.operationName === "action 'catalog.create'")!;
+    const handler = spans.find((s) => s.operationName === "event 'catalog.product.created' in 'inventory'")!;
+    expect(handler).toMatchObject({ nodeID: "obs-inventory" });
+    expect(handler.tags["span.type"]).toBe("event");
+    // The handler descends from the create action that emitted the event.
+    let ancestor = byId.get(handler.parentSpanId);
+    while (ancestor && ancestor !== create) ancestor = byId.get(ancestor.parentSpanId);
+    expect(ancestor).toBe(create);
+  });
+
   it("a declined checkout is traced with the error, and no card data is in any span or log", async () => {
     // The confirmed order emptied the cart.
     const line = await api("PUT", `/cart/items/${product.id}`, { token: customerToken, body: { quantity: 1 } });
     expect(line.status).toBe(200);
     const res = await checkout(CARD_DECLINED, "checkout-obs-2");
     expect(res.status).toBe(402);
-    const spans = await settledTrace(res.headers.get("x-trace-id")!, 3);
+    const spans = await settledTrace(res.headers.get("x-trace-id")!, ["obs-gateway", "obs-orders", "obs-payments"]);
     const charge = spans.find((s) => s.operationName === "action 'payments.charge'")!;
     expect(charge.tags.error).toBe(true);
     expect(charge.tags["error.code"]).toBe(402);
