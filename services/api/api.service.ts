@@ -81,8 +81,8 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
       ? {
           origin: corsOrigins.includes("*") ? "*" : corsOrigins,
           methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-          allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
-          exposedHeaders: ["X-Request-Id", "Retry-After"],
+          allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "traceparent"],
+          exposedHeaders: ["X-Request-Id", "X-Trace-Id", "Retry-After"],
           maxAge: 600,
         }
       : undefined,

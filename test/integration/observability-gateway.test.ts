@@ -1,5 +1,5 @@
 import { ServiceBroker } from "moleculer";
-import { get } from "../helpers/http";
+import { get, request } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 import { readiness } from "../../lib/health";
 import type { ClusterStatus } from "../../services/api/cluster-status";
@@ -96,6 +96,42 @@ describe("STATUS_PAGE", () => {
     process.env.STATUS_PAGE = "off";
     expect((await get(node.url, "/status")).status).toBe(404);
     expect((await get(node.url, "/status.json")).status).toBe(404);
+  });
+});
+
+describe("STATUS_PAGE=admin with real tokens", () => {
+  const saved = { ...process.env };
+  let node: TestNode;
+  beforeAll(async () => {
+    Object.assign(process.env, {
+      STATUS_PAGE: "admin",
+      ADMIN_EMAIL: "status-admin@example.com",
+      ADMIN_PASSWORD: "status-admin-password",
+    });
+    node = await startNode(["api", "users"]);
+  });
+  afterAll(async () => {
+    await node.stop();
+    for (const key of ["STATUS_PAGE", "ADMIN_EMAIL", "ADMIN_PASSWORD"]) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+
+  it("shows the data to an admin and refuses a customer", async () => {
+    const admin = await request<{ token: string }>(node.url, "POST", "/api/v1/auth/login", {
+      body: { email: "status-admin@example.com", password: "status-admin-password" },
+    });
+    expect(admin.status).toBe(200);
+    const asAdmin = await get<ClusterStatus>(node.url, "/status.json", { token: admin.body.token });
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.body.services.map((s) => s.name)).toEqual(["api", "users"]);
+
+    const customer = await request<{ token: string }>(node.url, "POST", "/api/v1/auth/register", {
+      body: { email: "status-customer@example.com", password: "customer-password", name: "C" },
+    });
+    expect(customer.status).toBe(201);
+    expect((await get(node.url, "/status.json", { token: customer.body.token })).status).toBe(403);
   });
 });
 
