@@ -10,7 +10,7 @@ import {
 } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
-import { demoProducts } from "./demo-products";
+import { demoProductId, demoProducts } from "./demo-products";
 import { createParams, getParams, listParams, removeParams, updateParams } from "./product.params";
 import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
 
@@ -194,7 +194,14 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     },
 
     async seedDB(): Promise<void> {
-      for (const input of demoProducts) await this.insertProduct(null, newProduct(input));
+      for (const input of demoProducts) {
+        try {
+          await this.insertProduct(null, { ...newProduct(input), id: demoProductId(input.sku) });
+        } catch (err) {
+          // Another replica seeding the same empty store inserted it first.
+          if (!(err instanceof ConflictError)) throw err;
+        }
+      }
     },
   },
 };

@@ -1,4 +1,15 @@
+import { createHash } from "node:crypto";
 import type { NewProduct } from "../../contracts";
+
+/**
+ * The id of a seeded demo product, derived from its sku. Replicas that start
+ * together on one empty MongoDB all seed it; with the same _id, every insert
+ * but the first is refused by the store, so the catalog holds each demo
+ * product once.
+ */
+export function demoProductId(sku: string): string {
+  return createHash("sha256").update(`demo-product:${sku}`).digest("hex").slice(0, 24);
+}
 
 /** The demo catalog seeded into an empty store (npm run dev, the REPL's `seed`). */
 const item = (
