@@ -140,6 +140,15 @@ describe("environment of images and manifests", () => {
     }
   });
 
+  it.each([
+    ["compose", () => envFile("docker/agora.env")],
+    ["Kubernetes", k8sConfigMap],
+  ])("%s: REQUEST_TIMEOUT outlasts dropping a crashed node, so waiting calls fail over", (_name, load) => {
+    const env = load();
+    const dropWithinMs = (2 * Number(env.HEARTBEAT_TIMEOUT) + Number(env.HEARTBEAT_INTERVAL)) * 1000;
+    expect(Number(env.REQUEST_TIMEOUT)).toBeGreaterThan(dropWithinMs);
+  });
+
   it("compose and Kubernetes agree with each other on the shared settings", () => {
     const compose = envFile("docker/agora.env");
     const k8s = k8sConfigMap();
