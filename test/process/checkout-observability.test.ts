@@ -91,7 +91,10 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
       },
       30_000,
       1500,
-    );
+    ).catch((err: Error) => {
+      const got = receiver.spans.filter((s) => s.traceId === traceId).map((s) => `${s.nodeID} ${s.operationName}`);
+      throw new Error(`${err.message}; trace ${traceId} has: ${JSON.stringify(got)}`);
+    });
     return spans!;
   }
 

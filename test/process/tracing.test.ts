@@ -18,7 +18,13 @@ describe("tracing across processes (Jaeger, Thrift over HTTP)", () => {
     const nats = await startNats();
     const env = { JAEGER_ENDPOINT: receiver.endpoint, TRACING_SAMPLE_RATE: "1" };
     nodes = await Promise.all([
-      startAgoraNode({ services: ["api"], nodeID: "trace-gateway", transporter: nats.url, env }),
+      // ACCESS_LOG: the gateway logs each response at info, a line of the request to look for.
+      startAgoraNode({
+        services: ["api"],
+        nodeID: "trace-gateway",
+        transporter: nats.url,
+        env: { ...env, ACCESS_LOG: "true" },
+      }),
       startAgoraNode({ services: ["catalog"], nodeID: "trace-catalog", transporter: nats.url, env }),
       startAgoraNode({ services: ["inventory"], nodeID: "trace-inventory", transporter: nats.url, env }),
       startAgoraNode({ services: ["users"], nodeID: "trace-users", transporter: nats.url, env }),

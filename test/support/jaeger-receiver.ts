@@ -115,6 +115,10 @@ export async function startJaegerReceiver(): Promise<JaegerReceiver> {
       res.writeHead(202).end();
     });
   });
+  // jaeger-client keeps its connection alive between flushes; a server that
+  // closes idle sockets (Node's default: after 5 s) races a flush that reuses
+  // one, and that batch of spans is lost.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
