@@ -42,7 +42,8 @@ function parse(argv: string[]) {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return Math.round(m * 100) / 100;
 };
 
 function layout(scenario: string, tag: string): NodeLayout[] {

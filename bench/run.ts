@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { seedData } from "./lib/shop";
 import { SCENARIOS, skipped, type BenchContext, type BenchOptions } from "./scenarios";
 
 /**
- * `npm run bench [-- --quick] [--only S1,S2] [--duration 10] [--profile] [--env KEY=VALUE] [--out dir]`
+ * `npm run bench [-- --quick] [--only S1,S2] [--duration 10] [--profile] [--env KEY=VALUE] [--out dir] [--readme]`
  *
  * Starts real processes over loopback (the compiled dist/, like `npm start`),
  * drives them with autocannon from a process of its own, and measures the
@@ -93,6 +94,22 @@ function judge(results: Map<string, ScenarioResult>): void {
   }
 }
 
+/** `--readme`: the summary table (not the per-scenario details) replaces the block between the README's markers. */
+function updateReadme(table: string): void {
+  const file = path.join(ROOT, "README.md");
+  const readme = fs.readFileSync(file, "utf8");
+  const start = "<!-- bench:latest -->";
+  const end = "<!-- /bench:latest -->";
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} block`);
+  const summary = table.split("\n\n**")[0].trim();
+  fs.writeFileSync(file, `${readme.slice(0, from + start.length)}\n\n${summary}\n\n${readme.slice(to)}`);
+  // The table's columns are padded the way `npm run lint` expects.
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--write", file]);
+  console.log("updated the Benchmarks table in README.md");
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const quick = args.has("quick");
@@ -165,6 +182,7 @@ async function main() {
   fs.writeFileSync(path.join(resultsDir, "latest.md"), table);
   fs.writeFileSync(path.join(resultsDir, "latest.svg"), svgChart(report));
   console.log(`\n${table}\nwrote ${path.relative(ROOT, resultsDir) || "."}/latest.{json,md,svg}`);
+  if (args.has("readme")) updateReadme(table);
   if (!args.has("keep")) fs.rmSync(workDir, { recursive: true, force: true });
 }
 

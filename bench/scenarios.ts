@@ -287,7 +287,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S2",
-    title: "GET /products/:id, gateway | catalog over NATS",
+    title: "GET /products/:id, gateway and catalog processes over NATS",
     needs: ["C2"],
     async run(ctx) {
       const d = await deploy({
@@ -312,7 +312,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S2-tcp",
-    title: "GET /products/:id, gateway | catalog over Moleculer's TCP transporter",
+    title: "GET /products/:id, gateway and catalog over Moleculer's TCP transporter",
     needs: ["C2"],
     async run(ctx) {
       const ports = [await freePort(), await freePort()];
@@ -334,7 +334,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S3",
-    title: "GET /products/:id, gateway | two catalog nodes over NATS",
+    title: "GET /products/:id, gateway and two catalog nodes over NATS",
     needs: ["C2", "S2"],
     async run(ctx) {
       const d = await deploy({
