@@ -1,3 +1,4 @@
+import dgram from "node:dgram";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,9 +9,10 @@ import path from "node:path";
 const { Thrift } = require("thriftrw") as { Thrift: new (o: object) => unknown };
 
 /**
- * A stand-in for Jaeger's collector: accepts what jaeger-client's HTTP sender
- * posts to /api/traces (a Thrift-encoded Batch, binary protocol), decodes it
- * with the IDL shipped inside jaeger-client and keeps the spans.
+ * Stand-ins for Jaeger, decoding with the IDL shipped inside jaeger-client:
+ * startJaegerReceiver() is the collector (what the HTTP sender posts to
+ * /api/traces: a Thrift Batch, binary protocol), startJaegerAgent() the agent
+ * (UDP datagrams, each an Agent.emitBatch message). Both keep the spans.
  */
 export interface ReceivedSpan {
   traceId: string;
@@ -33,6 +35,7 @@ export interface JaegerReceiver {
 }
 
 const IDL = path.join(path.dirname(require.resolve("jaeger-client")), "jaeger-idl/thrift/jaeger.thrift");
+const AGENT_IDL = path.join(path.dirname(require.resolve("jaeger-client")), "thriftrw-idl/agent.thrift");
 
 interface ThriftTag {
   key: string;
@@ -75,6 +78,63 @@ function tagValue(tag: ThriftTag): string | number | boolean {
 const tagsOf = (tags: ThriftTag[] | null | undefined) =>
   Object.fromEntries((tags ?? []).map((t) => [t.key, tagValue(t)]));
 
+function spansOf(batch: ThriftBatch): ReceivedSpan[] {
+  const processTags = tagsOf(batch.process.tags);
+  return batch.spans.map((span) => {
+    const tags = tagsOf(span.tags);
+    return {
+      traceId: hex(span.traceIdHigh) + hex(span.traceIdLow),
+      spanId: hex(span.spanId),
+      parentSpanId: hex(span.parentSpanId),
+      operationName: span.operationName,
+      serviceName: batch.process.serviceName,
+      nodeID: String(processTags.nodeID ?? tags.nodeID ?? ""),
+      tags,
+      raw: JSON.stringify({ process: batch.process, span, tags, processTags }),
+    };
+  });
+}
+
+export interface JaegerAgent {
+  host: string;
+  port: number;
+  spans: ReceivedSpan[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Jaeger agent: jaeger-client's UDP sender sends one
+ * datagram per batch, a Thrift `Agent.emitBatch` message (agent.thrift).
+ */
+export async function startJaegerAgent(): Promise<JaegerAgent> {
+  const agent = new Thrift({
+    entryPoint: AGENT_IDL,
+    allowOptionalArguments: true,
+    allowFilesystemAccess: true,
+  }) as unknown as {
+    Agent: {
+      emitBatch: {
+        argumentsMessageRW: {
+          readFrom(b: Buffer, o: number): { err: Error | null; value: { body: { batch: ThriftBatch } } };
+        };
+      };
+    };
+  };
+  const spans: ReceivedSpan[] = [];
+  const socket = dgram.createSocket("udp4");
+  socket.on("message", (msg) => {
+    const result = agent.Agent.emitBatch.argumentsMessageRW.readFrom(msg, 0);
+    if (!result.err) spans.push(...spansOf(result.value.body.batch));
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return {
+    host: "127.0.0.1",
+    port: socket.address().port,
+    spans,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
+
 export async function startJaegerReceiver(): Promise<JaegerReceiver> {
   const thrift = new Thrift({ source: fs.readFileSync(IDL, "ascii"), allowOptionalArguments: true });
   const Batch = (
@@ -97,21 +157,7 @@ export async function startJaegerReceiver(): Promise<JaegerReceiver> {
         res.writeHead(400).end(String(result.err));
         return;
       }
-      const batch = result.value;
-      const processTags = tagsOf(batch.process.tags);
-      for (const span of batch.spans) {
-        const tags = tagsOf(span.tags);
-        spans.push({
-          traceId: hex(span.traceIdHigh) + hex(span.traceIdLow),
-          spanId: hex(span.spanId),
-          parentSpanId: hex(span.parentSpanId),
-          operationName: span.operationName,
-          serviceName: batch.process.serviceName,
-          nodeID: String(processTags.nodeID ?? tags.nodeID ?? ""),
-          tags,
-          raw: JSON.stringify({ process: batch.process, span, tags, processTags }),
-        });
-      }
+      spans.push(...spansOf(result.value));
       res.writeHead(202).end();
     });
   });
