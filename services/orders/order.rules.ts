@@ -3,6 +3,7 @@ import { Errors } from "moleculer";
 import type { Card, Cart, Order, OrderEvents, OrderStatus } from "../../contracts";
 import { UnprocessableError } from "../../lib/errors";
 import type { StoredDoc } from "../../lib/doc-store";
+import { luhnValid } from "../../lib/luhn";
 
 /** Business rules of orders, free of Moleculer's broker so unit tests call them directly. */
 
@@ -82,20 +83,6 @@ export function orderIdFor(userId: string, key: string): string {
 
 export function eventIdFor(orderId: string, event: OrderEventName): string {
   return `${orderId}:${event}`;
-}
-
-/** Luhn checksum of a card number (digits only). */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits.length > 0 && sum % 10 === 0;
 }
 
 /**

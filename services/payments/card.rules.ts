@@ -1,4 +1,5 @@
 import type { Card } from "../../contracts";
+import { luhnValid } from "../../lib/luhn";
 
 /**
  * Card rules, free of Moleculer: number checks, brand, expiry. Problems are
@@ -14,20 +15,7 @@ export interface CardProblem {
   message: string;
 }
 
-/** The Luhn (mod 10) check digit test. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid };
 
 /** The brand from the number's prefix (IIN ranges). */
 export function cardBrand(digits: string): CardBrand {

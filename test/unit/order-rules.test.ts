@@ -1,9 +1,9 @@
+import { luhnValid } from "../../lib/luhn";
 import { parseFaults } from "../../lib/fault-injection";
 import {
   checkCard,
   checkIdempotencyKey,
   checkoutError,
-  luhnValid,
   newOrderDoc,
   orderIdFor,
   outboxBackoff,
