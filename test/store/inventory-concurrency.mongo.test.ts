@@ -1,7 +1,7 @@
 import { call } from "../../contracts";
 import { newId } from "../../lib/ids";
 import { startNode, type TestNode } from "../helpers/node";
-import { startMongo, type MongoServer } from "../helpers/processes";
+import { useMongoStore } from "../helpers/mongo-store";
 import { inventoryConcurrencyScenario } from "./inventory-concurrency.scenario";
 
 /**
@@ -10,21 +10,9 @@ import { inventoryConcurrencyScenario } from "./inventory-concurrency.scenario";
  * Stores are chosen when a service starts, so setting MONGO_URI here, before
  * the scenario's beforeAll starts the node, is enough.
  */
-let server: MongoServer | undefined;
-const realMongo = process.env.MONGO_URI;
+const store = useMongoStore("inventory");
 
-beforeAll(async () => {
-  if (!realMongo) {
-    server = await startMongo();
-    process.env.MONGO_URI = `${server.uri}/agora`;
-  }
-  process.env.NAMESPACE = `inventory${Date.now()}`;
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-inventoryConcurrencyScenario(realMongo ? "MongoDB (MONGO_URI)" : "MongoDB wire protocol (CongoDB test server)");
+inventoryConcurrencyScenario(store);
 
 describe("inventory on two nodes sharing one MongoDB", () => {
   let nodes: TestNode[] = [];

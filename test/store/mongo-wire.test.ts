@@ -1,4 +1,4 @@
-import { startMongo, type MongoServer } from "../helpers/processes";
+import { useMongoStore } from "../helpers/mongo-store";
 import { catalogStoreContract } from "./catalog-store.contract";
 
 /**
@@ -7,18 +7,6 @@ import { catalogStoreContract } from "./catalog-store.contract";
  * (CongoDB) started as its own process. Each run uses a fresh namespace, so
  * fresh databases.
  */
-let server: MongoServer | undefined;
-const realMongo = process.env.MONGO_URI;
+const store = useMongoStore("contract");
 
-beforeAll(async () => {
-  if (!realMongo) {
-    server = await startMongo();
-    process.env.MONGO_URI = `${server.uri}/agora`;
-  }
-  process.env.NAMESPACE = `contract${Date.now()}`;
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-catalogStoreContract(realMongo ? "MongoDB (MONGO_URI)" : "MongoDB wire protocol (CongoDB test server)");
+catalogStoreContract(store);

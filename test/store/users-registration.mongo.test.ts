@@ -1,4 +1,4 @@
-import { startMongo, type MongoServer } from "../helpers/processes";
+import { useMongoStore } from "../helpers/mongo-store";
 import { usersRegistrationScenario } from "./users-registration.scenario";
 
 /**
@@ -6,18 +6,6 @@ import { usersRegistrationScenario } from "./users-registration.scenario";
  * MongoDB-wire test server (CongoDB), which does not enforce unique secondary
  * indexes: only `_id` uniqueness stands between two registrations.
  */
-let server: MongoServer | undefined;
-const realMongo = process.env.MONGO_URI;
+const store = useMongoStore("users");
 
-beforeAll(async () => {
-  if (!realMongo) {
-    server = await startMongo();
-    process.env.MONGO_URI = `${server.uri}/agora`;
-  }
-  process.env.NAMESPACE = `users${Date.now()}`;
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-usersRegistrationScenario(realMongo ? "MongoDB (MONGO_URI)" : "MongoDB wire protocol (CongoDB test server)");
+usersRegistrationScenario(store);
