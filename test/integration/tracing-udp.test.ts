@@ -3,7 +3,7 @@ import config from "../../moleculer.config";
 import { tracingFromEnv } from "../../lib/observability";
 import { serviceSchema } from "../helpers/node";
 import { eventually } from "../helpers/processes";
-import { startJaegerAgent, type JaegerAgent } from "../support/jaeger-receiver";
+import { startJaegerAgent, type JaegerAgent, type ReceivedSpan } from "../support/jaeger-receiver";
 
 /**
  * JAEGER_AGENT_HOST/PORT: spans go over UDP to a Jaeger agent. Two brokers
@@ -57,10 +57,10 @@ describe("tracing over UDP to a Jaeger agent", () => {
 
   it("one call across two nodes is one trace, received over UDP", async () => {
     await brokers[0].call("front.go", {}, { requestID: "udp-trace-1" });
-    const spans = await eventually(() => {
+    const spans = (await eventually(() => {
       const found = agent.spans.filter((s) => s.tags.requestID === "udp-trace-1");
       return found.length >= 2 ? found : undefined;
-    });
+    })) as ReceivedSpan[];
     const go = spans.find((s) => s.operationName === "action 'front.go'")!;
     const list = spans.find((s) => s.operationName === "action 'catalog.list'")!;
     expect(go.nodeID).toBe("udp-front");
