@@ -75,6 +75,11 @@ function judge(results: Map<string, ScenarioResult>): void {
     s.ratioToCeiling !== null && c2?.p99Ms ? s.ratioToCeiling >= 0.95 && s.p99Ms! <= 1.1 * c2.p99Ms && zero(s) : null,
   );
   set("S2-tcp", "report (≈ 0.29 × C1 untuned)", (s) => zero(s));
+  const tcp = get("S2-tcp");
+  const c1 = get("C1");
+  if (tcp?.reqPerSec && c1?.reqPerSec && s2?.reqPerSec) {
+    tcp.note = `${round(tcp.reqPerSec / c1.reqPerSec)} × C1; ${round(tcp.reqPerSec / s2.reqPerSec)} × S2 (the same over NATS).`;
+  }
   set("S3", "≥ 0.9 × S2", (s) => (s2?.reqPerSec ? s.reqPerSec! >= 0.9 * s2.reqPerSec && zero(s) : null));
   set("S4-embedded", "≥ 1,000 checkouts/s", (s) => s.reqPerSec! >= 1000 && zero(s));
   set("S4-nats", "≥ 400 checkouts/s", (s) => s.reqPerSec! >= 400 && zero(s));
