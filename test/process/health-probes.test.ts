@@ -71,10 +71,10 @@ describe("health and readiness probes", () => {
 
   it("an unreachable store makes the node not ready (503 store:catalog)", async () => {
     await mongo.kill();
-    const res = await eventually(async () => {
+    const res = (await eventually(async () => {
       const r = await readyz(catalog.healthUrl);
       return r.status === 503 ? r : undefined;
-    }, 30_000);
+    }, 30_000))!;
     expect(res.body.failing).toContain("store:catalog");
     expect(res.body.checks["store:catalog"].ok).toBe(false);
     // Still alive: a restart would not bring the database back.
@@ -85,10 +85,10 @@ describe("health and readiness probes", () => {
     const port = nats.port;
     await nats.stop();
     for (const node of [gateway, cart]) {
-      const res = await eventually(async () => {
+      const res = (await eventually(async () => {
         const r = await readyz(node.healthUrl);
         return r.status === 503 && r.body.failing.includes("transporter") ? r : undefined;
-      }, 30_000);
+      }, 30_000))!;
       expect(res.body.checks.transporter.ok).toBe(false);
       expect((await get(node.healthUrl, "/healthz")).status).toBe(200);
     }
