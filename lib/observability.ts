@@ -79,15 +79,16 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
 }
 
 /**
- * Moleculer's own local events ($services.changed, $node.connected, ...) are
- * not part of any request; traced, each would be a root trace of its own
- * that buries the requests in Jaeger. User middlewares wrap handlers before
- * the Tracing middleware does, so switching it off here takes effect.
+ * Moleculer's own local events ($services.changed, $node.connected, ...) and
+ * moleculer-db's cache.clean.* broadcasts (sent without a context after each
+ * write) are not part of any request; traced, each would be a root trace of
+ * its own that buries the requests in Jaeger. User middlewares wrap handlers
+ * before the Tracing middleware does, so switching it off here takes effect.
  */
 export const UntracedInternalEventsMiddleware: Middleware = {
   name: "UntracedInternalEvents",
   localEvent(next: unknown, event: { name: string; tracing?: unknown }) {
-    if (event.name.startsWith("$")) event.tracing = false;
+    if (event.name.startsWith("$") || event.name.startsWith("cache.clean.")) event.tracing = false;
     return next;
   },
 } as unknown as Middleware;
