@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -150,22 +150,26 @@ async function main() {
     `bench: ${ids.join(", ")}; ${opts.durationSec} s each after ${opts.warmupSec} s warm-up; logs in ${logDir}`,
   );
 
-  const nats = await spawnNats(logDir);
+  const missing = ["nats-server", "taskset"].filter((p) => spawnSync(p, ["--version"]).error);
+  const nats = missing.includes("nats-server") ? undefined : await spawnNats(logDir);
   const results = new Map<string, ScenarioResult>();
   try {
     const seed = await seedData(workDir, logDir, `bench-seed-${process.pid}`);
-    const ctx: BenchContext = { opts, workDir, logDir, resultsDir, seed, natsUrl: nats.url, results };
+    const ctx: BenchContext = { opts, workDir, logDir, resultsDir, seed, natsUrl: nats?.url ?? "", results };
     for (const id of ids) {
       const scenario = SCENARIOS.find((s) => s.id === id)!;
       process.stdout.write(`${id} ${scenario.title} ... `);
       let result: ScenarioResult;
+      const lacking = (scenario.requires ?? []).filter((p) => missing.includes(p));
       try {
+        if (lacking.length) throw new Error(`${lacking.join(" and ")} not on the path`);
         const r = await scenario.run(ctx);
         result = Array.isArray(r) ? r[0] : r;
       } catch (err) {
         // One broken scenario (a service that does not start yet) must not cost the others' numbers.
-        result = skipped(id, scenario.title, `failed: ${(err as Error).message.split("\n")[0]}`);
-        console.error(err);
+        const message = (err as Error).message.split("\n")[0];
+        result = skipped(id, scenario.title, lacking.length ? message : `failed: ${message}`);
+        if (!lacking.length) console.error(err);
       }
       results.set(id, result);
       console.log(
@@ -177,7 +181,7 @@ async function main() {
       );
     }
   } finally {
-    await nats.stop();
+    await nats?.stop();
   }
 
   judge(results);

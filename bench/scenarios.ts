@@ -43,6 +43,8 @@ export interface Scenario {
   title: string;
   /** Scenarios whose numbers this one's ratio needs (run first). */
   needs?: string[];
+  /** Programs it needs on the path; without them it is reported as skipped. */
+  requires?: ("nats-server" | "taskset")[];
   run(ctx: BenchContext): Promise<ScenarioResult | ScenarioResult[]>;
 }
 
@@ -249,6 +251,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "C2",
+    requires: ["nats-server"],
     title: "ceiling: node:http front → raw NATS request/reply → responder process",
     async run(ctx) {
       const port = await freePort();
@@ -287,6 +290,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S2",
+    requires: ["nats-server"],
     title: "GET /products/:id, gateway and catalog processes over NATS",
     needs: ["C2"],
     async run(ctx) {
@@ -334,6 +338,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S3",
+    requires: ["nats-server"],
     title: "GET /products/:id, gateway and two catalog nodes over NATS",
     needs: ["C2", "S2"],
     async run(ctx) {
@@ -376,6 +381,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S4-nats",
+    requires: ["nats-server"],
     title: "checkout, one node per service over NATS",
     needs: ["C2"],
     async run(ctx) {
@@ -407,6 +413,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S5-1",
+    requires: ["nats-server", "taskset"],
     title: "POST /auth/login (argon2id), one users node on one core",
     async run(ctx) {
       return login(ctx, "S5-1", this.title, ["1"]);
@@ -414,6 +421,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S5-2",
+    requires: ["nats-server", "taskset"],
     title: "POST /auth/login, two users nodes, one core each",
     needs: ["S5-1"],
     async run(ctx) {
@@ -422,6 +430,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S6",
+    requires: ["nats-server"],
     title: "start-up to ready per single-service node; RSS after warm-up",
     async run(ctx) {
       return startup(ctx, this.title);
@@ -429,6 +438,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: "S7",
+    requires: ["nats-server"],
     title: "shop mix (list 10 : get 3 : cart 2 : checkout 1) over NATS",
     needs: ["C2"],
     async run(ctx) {
