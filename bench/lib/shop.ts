@@ -83,6 +83,8 @@ export function dataCopy(seed: Seed, workDir: string, name: string): string {
   const dir = path.join(workDir, "data", name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  // With `--env DATA_DIR=:memory:` nothing was written: every node seeds the same demo catalog (ids derive from the sku).
+  if (!fs.existsSync(seed.dir)) return dir;
   for (const file of fs.readdirSync(seed.dir)) {
     if (file.endsWith(".db")) fs.copyFileSync(path.join(seed.dir, file), path.join(dir, file));
   }
