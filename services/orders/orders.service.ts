@@ -19,7 +19,7 @@ import { checkoutParams, getParams, listParams, recoverParams } from "./orders.p
  */
 const pendingTimeout = () => envInt("ORDERS_PENDING_TIMEOUT_MS", 15_000);
 
-type Meta = { user?: Caller | null; idempotencyKey?: string; $statusCode?: number };
+type Meta = { user?: Caller | null; idempotencyKey?: string; $statusCode?: number; $location?: string };
 
 interface OrdersThis {
   store: OrderStore;
@@ -64,7 +64,11 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
           card: ctx.params.payment,
           waitMs: Math.max(1000, envInt("REQUEST_TIMEOUT", 10_000) - 2000),
         });
-        if (order.status === "CONFIRMED") return toOrder(order);
+        if (order.status === "CONFIRMED") {
+          // A 201 names what it created; without it moleculer-web also logs a warning per checkout.
+          ctx.meta.$location = `/api/v1/orders/${order._id}`;
+          return toOrder(order);
+        }
         if (order.status === "PENDING") {
           throw new Errors.MoleculerClientError("This checkout is still in progress", 409, "CHECKOUT_IN_PROGRESS", {
             order: toOrder(order),
