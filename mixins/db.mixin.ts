@@ -50,29 +50,33 @@ export function createAdapter({ service, collection }: StoreLocation): DbAdapter
   }
 }
 
-type NedbUpdate = (q: object, u: object, o?: object) => Promise<unknown>;
-type NedbWithAsync = {
-  update: NedbUpdate;
-  updateAsync(
-    q: object,
-    u: object,
-    o: object,
-  ): Promise<{ numAffected: number; affectedDocuments: unknown; upsert: boolean }>;
+type NedbMethod = (...args: unknown[]) => Promise<unknown>;
+type NedbWithAsync = Record<string, NedbMethod> & {
+  updateAsync(q: object, u: object, o: object): Promise<{ numAffected: number; affectedDocuments: unknown }>;
 };
 
 /**
- * moleculer-db's MemoryAdapter wraps NeDB's update with util.promisify around
- * a function that returns a promise, so Node emits and prints deprecation
- * DEP0174 on every update: a stack trace and a stderr line per write, 6% of
- * a checkout's CPU (bench/README.md). Same results ([numAffected,
- * affectedDocuments, upsert]) from NeDB's own promise API instead.
+ * moleculer-db's MemoryAdapter calls NeDB through util.promisify around
+ * NeDB's callback API, which is itself a callbackify around its promise API:
+ * two wrappings per store call. Worse, its `update` promisifies a function
+ * that returns a promise, so Node emits and prints deprecation DEP0174 on
+ * every update: a stack trace and a stderr line per write, 6% of a checkout's
+ * CPU (bench/README.md). NeDB's own promise API gives the same results
+ * (`update`: [numAffected, affectedDocuments, upsert], as moleculer-db's).
  */
 class NedbAdapter extends (MemoryAdapter as unknown as new (opts?: object) => DbAdapter & { db: NedbWithAsync }) {
   override async connect(): Promise<void> {
     await super.connect();
     const db = this.db;
+    // Promise.resolve: findOneAsync and countAsync return NeDB cursors, which are thenables.
+    for (const method of ["findOne", "count", "insert", "remove"]) {
+      const direct = db[`${method}Async`].bind(db);
+      db[method] = (...args: unknown[]) => Promise.resolve(direct(...args));
+    }
     db.update = (query, update, options = {}) =>
-      db.updateAsync(query, update, options).then((r) => [r.numAffected, r.affectedDocuments, r.upsert]);
+      db
+        .updateAsync(query as object, update as object, options as object)
+        .then((r) => [r.numAffected, r.affectedDocuments, (r as { upsert?: boolean }).upsert ?? false]);
   }
 }
 
