@@ -19,5 +19,5 @@ const child = spawn(process.execPath, args, {
     INVENTORY_INITIAL_STOCK: process.env.INVENTORY_INITIAL_STOCK ?? process.env.DEMO_STOCK ?? "50",
   },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
