@@ -19,7 +19,8 @@ interface NedbDb {
   insert(doc: object): Promise<StoredDoc>;
   update(q: object, u: object, o: object): Promise<[number, StoredDoc | undefined, boolean]>;
   remove(q: object, o: object): Promise<number>;
-  find(q: object): { exec(cb: (err: Error | null, docs: StoredDoc[]) => void): void };
+  /** NeDB's own promise API (a thenable cursor): no callback round trip. */
+  findAsync(q: object): PromiseLike<StoredDoc[]>;
 }
 
 interface MongoCollection {
@@ -59,11 +60,7 @@ export class DocStore<T extends StoredDoc> {
 
   async getMany(ids: string[]): Promise<T[]> {
     const q = { _id: { $in: ids.map((id) => this.key(id)) } };
-    const docs = this.mongo
-      ? await this.mongo.find(q).toArray()
-      : await new Promise<StoredDoc[]>((resolve, reject) =>
-          this.nedb.find(q).exec((err, docs) => (err ? reject(err) : resolve(docs))),
-        );
+    const docs = this.mongo ? await this.mongo.find(q).toArray() : await this.nedb.findAsync(q);
     return docs.map((d) => this.out(d) as T);
   }
 
