@@ -91,6 +91,7 @@ export interface DbMethods {
   transformDocuments<T>(ctx: unknown, params: object, docs: unknown): Promise<T>;
   entityChanged(type: "created" | "updated" | "removed", json: unknown, ctx: unknown, raw?: unknown): Promise<void>;
   ensureUniqueIndex(field: string): Promise<void>;
+  ensureIndex(field: string, unique?: boolean): Promise<void>;
   /** Optional: prepares the store (indexes) after connecting. */
   prepareStore?(): Promise<void>;
   /** Optional: fills an empty collection with demo data after connecting. */
@@ -125,12 +126,17 @@ export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
     methods: {
       /** A unique index on one field, in whichever store is in use. */
       async ensureUniqueIndex(this: DbMethods, field: string) {
+        await this.ensureIndex(field, true);
+      },
+
+      /** An index on one field, in whichever store is in use. */
+      async ensureIndex(this: DbMethods, field: string, unique = false) {
         const adapter = this.adapter as unknown as {
-          db?: { ensureIndex?(o: object): Promise<void> | void; ensureIndexAsync?(o: object): Promise<void> };
+          db?: { ensureIndexAsync?(o: object): Promise<void> };
           collection?: { createIndex(spec: object, o: object): Promise<unknown> };
         };
-        if (adapter.collection) await adapter.collection.createIndex({ [field]: 1 }, { unique: true });
-        else if (adapter.db?.ensureIndexAsync) await adapter.db.ensureIndexAsync({ fieldName: field, unique: true });
+        if (adapter.collection) await adapter.collection.createIndex({ [field]: 1 }, { unique });
+        else if (adapter.db?.ensureIndexAsync) await adapter.db.ensureIndexAsync({ fieldName: field, unique });
       },
     },
     async afterConnected(this: DbMethods & { logger: { info(m: string): void } }) {

@@ -33,6 +33,7 @@ interface OrdersMethods {
   sagaDeps(ctx: Context | null): SagaDeps;
   relayNow(all?: boolean): Promise<void>;
   recoverNow(olderThanMs?: number): Promise<number>;
+  prepareStore(): Promise<void>;
 }
 
 function caller(ctx: Context<unknown, Meta>): Caller {
@@ -122,6 +123,14 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
   },
 
   methods: {
+    // The outbox relay and recovery timers look for the few orders still
+    // pending or unsettled; without these indexes every pass would walk every
+    // order ever kept (the bench profile showed it growing with history).
+    async prepareStore(): Promise<void> {
+      await this.ensureIndex("settled");
+      await this.ensureIndex("outboxPending");
+    },
+
     sagaDeps(ctx: Context | null): SagaDeps {
       const via = ctx ?? this.broker;
       const ports: CheckoutPorts = {
