@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { eventually as pollUntil } from "../../test/helpers/processes";
 
 /**
  * Processes under measurement. Their output goes through a pipe to a log
@@ -242,24 +243,11 @@ export async function spawnNats(logDir: string): Promise<BenchProc & { url: stri
   return Object.assign(proc, { url: `nats://127.0.0.1:${port}` });
 }
 
-/** Polls fn until it returns a truthy value, or throws after timeoutMs. */
-export async function eventually<T>(
+/** The test suite's poller, with the bench's longer wait (nodes start under load here). */
+export function eventually<T>(
   fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
   timeoutMs = 30_000,
   intervalMs = 100,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`);
-    }
-    await sleep(intervalMs);
-  }
+  return pollUntil(fn, timeoutMs, intervalMs);
 }

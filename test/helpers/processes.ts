@@ -228,7 +228,11 @@ export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
 }
 
 /** Polls fn until it returns a truthy value, or throws after timeoutMs. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 20_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
