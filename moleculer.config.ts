@@ -2,22 +2,22 @@ import os from "node:os";
 import path from "node:path";
 import type { Server } from "node:http";
 import type { BrokerOptions, Errors, LogLevels, ServiceBroker } from "moleculer";
-import { envInt, envOptional, envString, isProduction } from "./lib/env";
-import { transporterFromEnv } from "./lib/transporter";
-import { keepParsedOptions } from "./lib/runner-env";
-import { replCommands } from "./lib/repl-commands";
-import { faultInjection } from "./lib/fault-injection";
+import { envInt, envOptional, envString, isProduction } from "./platform/config/env";
+import { transporterFromEnv } from "./platform/config/transporter";
+import { keepParsedOptions } from "./platform/config/runner-env";
+import { replCommands } from "./dev/repl-commands";
+import { faultInjection } from "./dev/fault-injection";
 import {
   heartbeatFromEnv,
   metricsFromEnv,
   tracingFromEnv,
   UntracedInternalEventsMiddleware,
-} from "./lib/observability";
-import { logFormatter, type LogFormat } from "./lib/log-format";
-import { RequestContextMiddleware } from "./lib/request-context";
-import { RequestRateMiddleware } from "./lib/request-rate";
-import { healthPort, startHealthServer } from "./lib/health";
-import { nodeProbeService } from "./lib/node-probe";
+} from "./platform/observability/broker-observability";
+import { logFormatter, type LogFormat } from "./platform/observability/log-format";
+import { RequestContextMiddleware } from "./platform/observability/request-context";
+import { RequestRateMiddleware } from "./platform/observability/request-rate";
+import { healthPort, startHealthServer } from "./platform/observability/health";
+import { nodeProbeService } from "./platform/observability/node-probe";
 
 /**
  * Broker configuration, shared by every Agora node. Each value comes from the

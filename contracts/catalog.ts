@@ -1,4 +1,6 @@
+import { idRule } from "../platform/core/ids";
 import type { Currency, Page } from "./common";
+import { action, allOptional, contract, returns, type InferParams } from "./define";
 
 export interface Product {
   id: string;
@@ -20,33 +22,49 @@ export interface Product {
 
 export const PRODUCT_SORTS = ["name", "-name", "priceCents", "-priceCents", "createdAt", "-createdAt"] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
+export const MAX_PRODUCT_PAGE_SIZE = 100;
 
-export interface ListProductsParams {
-  page?: number;
-  pageSize?: number;
-  sort?: ProductSort;
-  category?: string;
-  q?: string;
-}
+/*
+ * Params schemas (fastest-validator). Query strings arrive as text, so
+ * numbers are converted; objects where text is expected (operator injection
+ * such as category[$ne]=x) fail validation. `$$strict: "remove"` drops fields
+ * no schema names; `$$strict: true` refuses them.
+ */
 
-export type NewProduct = Omit<
-  Product,
-  "id" | "createdAt" | "updatedAt" | "active" | "tags" | "description" | "available"
-> & {
-  description?: string;
-  tags?: string[];
-  active?: boolean;
-};
+const listParams = {
+  $$strict: "remove",
+  page: { type: "number", integer: true, min: 1, max: 10_000, convert: true, optional: true },
+  pageSize: { type: "number", integer: true, min: 1, max: MAX_PRODUCT_PAGE_SIZE, convert: true, optional: true },
+  sort: { type: "enum", values: PRODUCT_SORTS, optional: true },
+  category: { type: "string", min: 1, max: 64, trim: true, optional: true },
+  q: { type: "string", max: 100, optional: true },
+} as const;
 
-export type ProductPatch = Partial<NewProduct>;
+const productFields = {
+  sku: { type: "string", min: 2, max: 32, trim: true, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/ },
+  name: { type: "string", min: 1, max: 200, trim: true },
+  description: { type: "string", max: 5000, optional: true },
+  priceCents: { type: "number", integer: true, min: 0, max: 100_000_000, convert: true },
+  currency: { type: "string", length: 3, pattern: /^[A-Za-z]{3}$/ },
+  category: { type: "string", min: 1, max: 64, trim: true },
+  tags: { type: "array", items: { type: "string", min: 1, max: 32 }, max: 20, optional: true },
+  imageUrl: { type: "url", max: 2048, optional: true },
+  active: { type: "boolean", convert: true, optional: true },
+} as const;
 
-export interface CatalogActions {
-  "catalog.list": { params: ListProductsParams; result: Page<Product> };
-  "catalog.get": { params: { id: string }; result: Product };
-  "catalog.create": { params: NewProduct; result: Product };
-  "catalog.update": { params: ProductPatch & { id: string }; result: Product };
-  "catalog.remove": { params: { id: string }; result: Product };
-}
+const byId = { $$strict: "remove", id: idRule } as const;
+
+export const catalogContract = contract("catalog", {
+  list: action(listParams, returns<Page<Product>>()),
+  get: action(byId, returns<Product>()),
+  create: action({ $$strict: true, ...productFields }, returns<Product>()),
+  update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>()),
+  remove: action({ $$strict: true, id: idRule }, returns<Product>()),
+});
+
+export type ListProductsParams = InferParams<typeof listParams>;
+export type NewProduct = InferParams<typeof catalogContract.actions.create.params>;
+export type ProductPatch = Omit<InferParams<typeof catalogContract.actions.update.params>, "id">;
 
 export interface CatalogEvents {
   "catalog.product.created": Product;

@@ -1,5 +1,6 @@
 import type { CallingOptions, Context, ServiceBroker } from "moleculer";
-import type { CatalogActions, CatalogEvents } from "./catalog";
+import type { catalogContract, CatalogEvents } from "./catalog";
+import type { CallableActions } from "./define";
 import type { UsersActions } from "./users";
 import type { InventoryActions, InventoryEvents } from "./inventory";
 import type { PaymentsActions } from "./payments";
@@ -9,6 +10,7 @@ import type { NotificationsActions } from "./notifications";
 
 export * from "./access";
 export * from "./common";
+export * from "./define";
 export * from "./catalog";
 export * from "./users";
 export * from "./inventory";
@@ -23,7 +25,7 @@ export * from "./notifications";
  */
 export interface ActionContracts
   extends
-    CatalogActions,
+    CallableActions<typeof catalogContract>,
     UsersActions,
     InventoryActions,
     PaymentsActions,
@@ -57,4 +59,13 @@ export function emit<E extends keyof EventContracts>(
   payload: EventContracts[E],
 ): Promise<void> {
   return (emitter as Pick<ServiceBroker, "emit">).emit(event, payload) as Promise<void>;
+}
+
+/** A typed `broadcast`: every node's handlers get the event (e.g. cache invalidation), not one per group. */
+export function broadcast<E extends keyof EventContracts>(
+  emitter: Pick<Context, "broadcast"> | Pick<ServiceBroker, "broadcast">,
+  event: E,
+  payload: EventContracts[E],
+): Promise<void> {
+  return (emitter as Pick<ServiceBroker, "broadcast">).broadcast(event, payload) as Promise<void>;
 }

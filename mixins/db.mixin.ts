@@ -2,8 +2,8 @@ import path from "node:path";
 import type { ServiceSchema } from "moleculer";
 import MoleculerDb, { MemoryAdapter, type DbAdapter } from "moleculer-db";
 import MongoAdapter from "moleculer-db-adapter-mongo";
-import { envOptional, envString, isTest } from "../lib/env";
-import { lockDataFile } from "../lib/data-lock";
+import { envOptional, envString, isTest } from "../platform/config/env";
+import { lockDataFile } from "../platform/store/data-lock";
 
 /**
  * Storage for one service.
@@ -17,7 +17,7 @@ import { lockDataFile } from "../lib/data-lock";
  *   DATA_DIR=:memory: (the default under jest) keeps it in memory.
  *
  * An NeDB file belongs to one process, so replicas of a stateful service need
- * MONGO_URI; lib/data-lock.ts makes a second process on the same file fail fast.
+ * MONGO_URI; platform/store/data-lock.ts makes a second process on the same file fail fast.
  */
 export interface StoreLocation {
   /** The owning service; with MongoDB, the database is named after it. */

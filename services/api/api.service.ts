@@ -3,16 +3,16 @@ import type { Context, ServiceSchema } from "moleculer";
 import { Errors } from "moleculer";
 import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
-import { envBool, envInt, envList, envString } from "../../lib/env";
+import { envBool, envInt, envList, envString } from "../../platform/config/env";
 import { call, type Caller } from "../../contracts";
-import { checkAccess } from "./access";
-import { publicError } from "./public-error";
-import { AUTH_ACTIONS, authRateLimit, retryAfterSeconds } from "./auth-rate-limit";
-import { bearerToken, invalidToken } from "./bearer";
-import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
-import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "./docs-page";
-import { requestCallOptions } from "./request-ids";
-import { statusAliases } from "./status-routes";
+import { checkAccess } from "../../platform/gateway/access";
+import { publicError } from "../../platform/gateway/public-error";
+import { AUTH_ACTIONS, authRateLimit, retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
+import { bearerToken, invalidToken } from "../../platform/gateway/bearer";
+import { buildOpenApi, type ActionInfo, type RouteAlias } from "../../platform/gateway/openapi";
+import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "../../platform/gateway/docs-page";
+import { requestCallOptions } from "../../platform/gateway/request-ids";
+import { statusAliases } from "../../platform/observability/status/status-routes";
 
 type Req = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };

@@ -1,4 +1,4 @@
-import { idRule } from "../../lib/ids";
+import { idRule } from "../../platform/core/ids";
 import { MAX_QUANTITY } from "./cart.rules";
 
 /**

@@ -1,10 +1,10 @@
 import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { call, type Caller, type Cart, type Product } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { DocStore } from "../../lib/doc-store";
-import { envString } from "../../lib/env";
-import { ID_PATTERN } from "../../lib/ids";
-import { UnprocessableError } from "../../lib/errors";
+import { DocStore } from "../../platform/store/doc-store";
+import { envString } from "../../platform/config/env";
+import { ID_PATTERN } from "../../platform/core/ids";
+import { UnprocessableError } from "../../platform/core/errors";
 import { ownCartParams, removeItemParams, setItemParams, userParams } from "./cart.params";
 import { cartView, currencyConflict, MAX_LINES, type CartDoc } from "./cart.rules";
 

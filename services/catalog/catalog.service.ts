@@ -1,17 +1,16 @@
-import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Context } from "moleculer";
 import {
   call,
+  catalogContract,
+  defineService,
   emit,
   type ListProductsParams,
-  type NewProduct,
   type Page,
   type Product,
-  type ProductPatch,
 } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
+import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../platform/core/errors";
 import { demoProductId, demoProducts } from "./demo-products";
-import { createParams, getParams, listParams, removeParams, updateParams } from "./product.params";
 import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
 
 interface CatalogMethods {
@@ -25,8 +24,7 @@ interface CatalogMethods {
 }
 
 /** The product catalog: what is for sale, at what price. Stock lives in inventory. */
-const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMethods> = {
-  name: "catalog",
+export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
   mixins: [dbMixin({ service: "catalog", collection: "products" })],
 
   settings: {
@@ -40,8 +38,7 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     list: {
       rest: "GET /products",
       auth: "public",
-      params: listParams,
-      async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
+      async handler(ctx) {
         const page = (await this.actions.listPage(ctx.params, { parentCtx: ctx })) as Page<Product>;
         return { ...page, rows: await this.withAvailability(ctx, page.rows) };
       },
@@ -50,41 +47,9 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     get: {
       rest: "GET /products/:id",
       auth: "public",
-      params: getParams,
-      async handler(ctx: Context<{ id: string }>): Promise<Product> {
+      async handler(ctx) {
         const product = (await this.actions.getProduct(ctx.params, { parentCtx: ctx })) as Product;
         return (await this.withAvailability(ctx, [product]))[0];
-      },
-    },
-
-    listPage: {
-      visibility: "private",
-      cache: { keys: ["page", "pageSize", "sort", "category", "q"] },
-      params: listParams,
-      async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
-        const window = pageWindow(ctx.params);
-        const query = listQuery(ctx.params);
-        const [docs, total] = await Promise.all([
-          this.adapter.find({ query, sort: [window.sort], offset: window.offset, limit: window.limit }),
-          this.adapter.count({ query }),
-        ]);
-        const rows = await this.transformDocuments<Product[]>(ctx, {}, docs);
-        return {
-          rows,
-          total,
-          page: window.page,
-          pageSize: window.pageSize,
-          totalPages: totalPages(total, window.pageSize),
-        };
-      },
-    },
-
-    getProduct: {
-      visibility: "private",
-      cache: { keys: ["id"] },
-      params: getParams,
-      handler(ctx: Context<{ id: string }>): Promise<Product> {
-        return this.findProduct(ctx.params.id);
       },
     },
 
@@ -93,8 +58,7 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
       rest: "POST /products",
       auth: "admin",
       restStatus: 201,
-      params: createParams,
-      async handler(ctx: Context<NewProduct, { $location?: string }>): Promise<Product> {
+      async handler(ctx) {
         const product = await this.insertProduct(ctx, newProduct(ctx.params));
         ctx.meta.$location = `/api/v1/products/${product.id}`;
         return product;
@@ -104,8 +68,7 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     update: {
       rest: "PATCH /products/:id",
       auth: "admin",
-      params: updateParams,
-      async handler(ctx: Context<ProductPatch & { id: string }>): Promise<Product> {
+      async handler(ctx) {
         const { id, ...patch } = ctx.params;
         await this.findProduct(id);
         const changes = productChanges(patch);
@@ -128,8 +91,7 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
     remove: {
       rest: "DELETE /products/:id",
       auth: "admin",
-      params: removeParams,
-      async handler(ctx: Context<{ id: string }>): Promise<Product> {
+      async handler(ctx) {
         // NeDB answers a removal with a count, MongoDB with the document:
         // read the product first so both return the same thing.
         const product = await this.findProduct(ctx.params.id);
@@ -137,6 +99,37 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
         await this.entityChanged("removed", product, ctx);
         await emit(ctx, "catalog.product.removed", product);
         return product;
+      },
+    },
+  },
+
+  privateActions: {
+    listPage: {
+      cache: { keys: ["page", "pageSize", "sort", "category", "q"] },
+      params: catalogContract.actions.list.params,
+      async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
+        const window = pageWindow(ctx.params);
+        const query = listQuery(ctx.params);
+        const [docs, total] = await Promise.all([
+          this.adapter.find({ query, sort: [window.sort], offset: window.offset, limit: window.limit }),
+          this.adapter.count({ query }),
+        ]);
+        const rows = await this.transformDocuments<Product[]>(ctx, {}, docs);
+        return {
+          rows,
+          total,
+          page: window.page,
+          pageSize: window.pageSize,
+          totalPages: totalPages(total, window.pageSize),
+        };
+      },
+    },
+
+    getProduct: {
+      cache: { keys: ["id"] },
+      params: catalogContract.actions.get.params,
+      handler(ctx: Context<{ id: string }>): Promise<Product> {
+        return this.findProduct(ctx.params.id);
       },
     },
   },
@@ -204,6 +197,4 @@ const CatalogService: ServiceSchema<ServiceSettingSchema, DbMethods & CatalogMet
       }
     },
   },
-};
-
-export default CatalogService;
+});

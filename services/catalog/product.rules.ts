@@ -1,10 +1,17 @@
-import { newId } from "../../lib/ids";
-import type { ListProductsParams, NewProduct, Product, ProductPatch, ProductSort } from "../../contracts";
+import { newId } from "../../platform/core/ids";
+import {
+  MAX_PRODUCT_PAGE_SIZE,
+  type ListProductsParams,
+  type NewProduct,
+  type Product,
+  type ProductPatch,
+  type ProductSort,
+} from "../../contracts";
 
 /** Business rules of the catalog, free of Moleculer so tests can call them directly. */
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = MAX_PRODUCT_PAGE_SIZE;
 
 const DEFAULT_SORT: ProductSort = "name";
 

@@ -1,4 +1,4 @@
-import { idRule } from "../../lib/ids";
+import { idRule } from "../../platform/core/ids";
 
 /**
  * fastest-validator schemas for the inventory's actions. Quantities are

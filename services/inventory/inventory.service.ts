@@ -10,10 +10,10 @@ import {
   type StockLevel,
 } from "../../contracts";
 import { createAdapter, dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { DocStore } from "../../lib/doc-store";
-import { envInt } from "../../lib/env";
-import { NotFoundError } from "../../lib/errors";
-import { stockLevel } from "../../lib/business-metrics";
+import { DocStore } from "../../platform/store/doc-store";
+import { envInt } from "../../platform/config/env";
+import { NotFoundError } from "../../platform/core/errors";
+import { stockLevel } from "../../platform/observability/business-metrics";
 import { availabilityParams, getParams, orderParams, reserveParams, setParams } from "./inventory.params";
 import { NotCommittable, OutOfStock, StockLedger, type LedgerResult } from "./stock-ledger";
 import { isLowAfterChange, toReservation, toStockLevel, type LevelDoc, type ReservationDoc } from "./stock.rules";

@@ -1,4 +1,4 @@
-import type { DocStore } from "../../lib/doc-store";
+import type { DocStore } from "../../platform/store/doc-store";
 import type { StockItem } from "../../contracts";
 import { mergeItems, newLevel, type LevelDoc, type ReservationDoc, type ReservationState } from "./stock.rules";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Notification, OrderEvents } from "../../contracts";
-import type { StoredDoc } from "../../lib/doc-store";
+import type { StoredDoc } from "../../platform/store/doc-store";
 
 /** Rules of notifications, free of the broker. */
 

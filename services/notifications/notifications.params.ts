@@ -1,4 +1,4 @@
-import { ID_PATTERN } from "../../lib/ids";
+import { ID_PATTERN } from "../../platform/core/ids";
 
 /** fastest-validator schemas for notifications. `record` accepts either order event payload. */
 export const listParams = { $$strict: "remove" } as const;

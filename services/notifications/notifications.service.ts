@@ -1,8 +1,8 @@
 import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Caller, Notification } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { DocStore } from "../../lib/doc-store";
-import { notificationRecorded } from "../../lib/business-metrics";
+import { DocStore } from "../../platform/store/doc-store";
+import { notificationRecorded } from "../../platform/observability/business-metrics";
 import { listParams, recordParams } from "./notifications.params";
 import { notificationFor, toNotification, type NotificationDoc, type OrderEvent } from "./notification.rules";
 

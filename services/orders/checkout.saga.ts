@@ -1,5 +1,5 @@
 import type { Card, Cart, Payment, StockItem } from "../../contracts";
-import { UnprocessableError } from "../../lib/errors";
+import { UnprocessableError } from "../../platform/core/errors";
 import type { OrderStore } from "./order-store";
 import {
   errorType,
@@ -46,7 +46,7 @@ export interface SagaDeps {
   ports: CheckoutPorts;
   /** How long a driver owns an order after its last step (ORDERS_PENDING_TIMEOUT_MS). */
   leaseMs: number;
-  /** Crash points for tests (lib/fault-injection.ts); a no-op in production. */
+  /** Crash points for tests (dev/fault-injection.ts); a no-op in production. */
   faultPoint(name: string): void;
   log: { warn(...args: unknown[]): void };
   /** Called after each terminal transition (the outbox relay runs right away). */

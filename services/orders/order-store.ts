@@ -1,12 +1,12 @@
 import type { DbAdapter } from "moleculer-db";
-import { DocStore } from "../../lib/doc-store";
+import { DocStore } from "../../platform/store/doc-store";
 import { terminalChanges, type OrderDoc, type Outcome, type SagaStep } from "./order.rules";
 
 type Finder = { find(params: object): Promise<unknown[]>; count(params: object): Promise<number> };
 
 /**
  * The orders collection. Every write that the saga depends on is one atomic
- * conditional update of one order document (lib/doc-store.ts), so it behaves
+ * conditional update of one order document (platform/store/doc-store.ts), so it behaves
  * the same on NeDB and MongoDB: the status transition out of PENDING has one
  * winner, a lease has one holder, an outbox entry one relay at a time.
  */

@@ -1,10 +1,10 @@
 import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { call, emit, type Caller, type Card, type EventContracts, type Order, type Page } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { envInt } from "../../lib/env";
-import { NotFoundError } from "../../lib/errors";
-import { faultPoint } from "../../lib/fault-injection";
-import { orderFinished } from "../../lib/business-metrics";
+import { envInt } from "../../platform/config/env";
+import { NotFoundError } from "../../platform/core/errors";
+import { faultPoint } from "../../dev/fault-injection";
+import { orderFinished } from "../../platform/observability/business-metrics";
 import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./checkout.saga";
 import { OrderStore } from "./order-store";
 import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./order.rules";

@@ -1,5 +1,5 @@
 import type { Card } from "../../contracts";
-import { luhnValid } from "../../lib/luhn";
+import { luhnValid } from "../../platform/core/luhn";
 
 /**
  * Card rules, free of Moleculer: number checks, brand, expiry. Problems are

@@ -1,9 +1,9 @@
 import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Payment, PaymentsActions } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { DocStore } from "../../lib/doc-store";
-import { UnprocessableError } from "../../lib/errors";
-import { paymentDeclined } from "../../lib/business-metrics";
+import { DocStore } from "../../platform/store/doc-store";
+import { UnprocessableError } from "../../platform/core/errors";
+import { paymentDeclined } from "../../platform/observability/business-metrics";
 import { cardBrand, checkCard, last4 } from "./card.rules";
 import { SimulatedProvider, type PaymentProvider } from "./payment-provider";
 import { DECLINE_MESSAGES, toPayment, type PaymentDoc, type PaymentState } from "./payment.rules";

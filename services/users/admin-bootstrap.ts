@@ -1,4 +1,4 @@
-import { envOptional } from "../../lib/env";
+import { envOptional } from "../../platform/config/env";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
 import { normalizeEmail } from "./user.rules";
 

@@ -1,4 +1,4 @@
-import { idRule } from "../../lib/ids";
+import { idRule } from "../../platform/core/ids";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
 
 /**

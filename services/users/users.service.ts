@@ -2,7 +2,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Errors } from "moleculer";
 import type { AuthResult, Caller, User } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../lib/errors";
+import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../platform/core/errors";
 import { adminFromEnv } from "./admin-bootstrap";
 import { hashPassword, prepareDummyHash, verifyAgainstDummy, verifyPassword } from "./password";
 import { signToken, tokenSettingsFromEnv, verifyToken, type TokenSettings } from "./tokens";

@@ -9,7 +9,7 @@ import { parseAllDocuments } from "yaml";
  * needs is set in both compose and Kubernetes.
  */
 const ROOT = path.resolve(__dirname, "../..");
-const SOURCE_DIRS = ["lib", "services", "mixins", "scripts"];
+const SOURCE_DIRS = ["platform", "dev", "services", "mixins", "scripts"];
 
 function sourceFiles(): string[] {
   const files = [path.join(ROOT, "moleculer.config.ts")];
@@ -24,7 +24,7 @@ function sourceFiles(): string[] {
   return files;
 }
 
-/** Names the app reads: env helpers (lib/env.ts) and process.env, in every source file. */
+/** Names the app reads: env helpers (platform/config) and process.env, in every source file. */
 function variablesTheAppReads(): Set<string> {
   const names = new Set<string>([
     // Read by moleculer-runner itself (the production command), not by our sources.

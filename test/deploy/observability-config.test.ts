@@ -31,11 +31,11 @@ describe("docker/ observability config", () => {
     expect(compose.services.prometheus.volumes).toContain("./prometheus.yml:/etc/prometheus/prometheus.yml:ro");
   });
 
-  it("the Grafana dashboard queries the business metrics lib/business-metrics.ts defines", () => {
+  it("the Grafana dashboard queries the business metrics platform/observability/business-metrics.ts defines", () => {
     const dashboard = JSON.parse(read("grafana/dashboards/agora-overview.json")) as {
       panels: { targets: { expr: string }[] }[];
     };
-    const source = fs.readFileSync(path.resolve(__dirname, "../../lib/business-metrics.ts"), "utf8");
+    const source = fs.readFileSync(path.resolve(__dirname, "../../platform/observability/business-metrics.ts"), "utf8");
     const defined = new Set(source.match(/agora_[a-z_]+/g));
     const queried = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/agora_[a-z_]+/g) ?? []));
     expect(queried.length).toBeGreaterThan(0);

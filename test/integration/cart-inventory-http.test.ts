@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { call, type AuthResult, type Cart, type Product, type StockLevel } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { request, type RequestOptions } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 

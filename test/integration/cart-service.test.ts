@@ -1,5 +1,5 @@
 import { call, type Caller, type Cart, type Product } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 
 /** The cart on a local broker with the catalog: own cart from ctx.meta.user, current prices, bad input. */

@@ -8,7 +8,7 @@ import {
   type Page,
   type Product,
 } from "../../contracts";
-import { faultInjection } from "../../lib/fault-injection";
+import { faultInjection } from "../../dev/fault-injection";
 import { request, type RequestOptions } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";

@@ -1,6 +1,6 @@
 import type { ServiceSchema } from "moleculer";
 import { call, type InventoryEvents, type Product } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import type { StockLedger } from "../../services/inventory/stock-ledger";

@@ -1,5 +1,5 @@
 import { call, emit, type Caller, type Notification, type OrderEvents } from "../../contracts";
-import { checkoutDemo, seedDemoData } from "../../lib/repl-commands";
+import { checkoutDemo, seedDemoData } from "../../dev/repl-commands";
 import { serviceSchema, startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import type { OrderStore } from "../../services/orders/order-store";

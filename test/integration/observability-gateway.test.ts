@@ -1,8 +1,8 @@
 import { ServiceBroker } from "moleculer";
 import { get, request } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
-import { readiness } from "../../lib/health";
-import type { ClusterStatus } from "../../services/api/cluster-status";
+import { readiness } from "../../platform/observability/health";
+import type { ClusterStatus } from "../../platform/observability/status/cluster-status";
 
 /** The gateway's probes, request ids and status data, over real HTTP, in one process. */
 describe("gateway observability endpoints", () => {

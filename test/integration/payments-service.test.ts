@@ -1,9 +1,9 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { call, type Card } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 import type { SimulatedProvider } from "../../services/payments/payment-provider";
-import type { DocStore } from "../../lib/doc-store";
+import type { DocStore } from "../../platform/store/doc-store";
 import type { PaymentDoc } from "../../services/payments/payment.rules";
 
 /** Payments on a local broker: test cards, idempotency, and card data kept out of everything. */

@@ -1,5 +1,5 @@
 import { call, type Order } from "../../contracts";
-import { replCommands } from "../../lib/repl-commands";
+import { replCommands } from "../../dev/repl-commands";
 import { startNode, type TestNode } from "../helpers/node";
 
 /** The custom REPL commands, called the way moleculer-repl calls them, against a broker running every service. */

@@ -1,6 +1,6 @@
 import { ServiceBroker, type Context } from "moleculer";
 import config from "../../moleculer.config";
-import { tracingFromEnv } from "../../lib/observability";
+import { tracingFromEnv } from "../../platform/observability/broker-observability";
 import { serviceSchema } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import { startJaegerAgent, type JaegerAgent, type ReceivedSpan } from "../support/jaeger-receiver";

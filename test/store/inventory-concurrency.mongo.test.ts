@@ -1,5 +1,5 @@
 import { call } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 import { useMongoStore } from "../helpers/mongo-store";
 import { inventoryConcurrencyScenario } from "./inventory-concurrency.scenario";

@@ -1,5 +1,5 @@
 import { call, type Product } from "../../contracts";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 
 /**

@@ -1,5 +1,5 @@
-import { checkAccess } from "../../services/api/access";
-import { publicError } from "../../services/api/public-error";
+import { checkAccess } from "../../platform/gateway/access";
+import { publicError } from "../../platform/gateway/public-error";
 
 describe("gateway access rules", () => {
   const customer = { id: "u1", email: "c@example.com", role: "customer" as const };

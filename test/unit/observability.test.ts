@@ -5,14 +5,24 @@ import {
   parseTraceParent,
   RequestContextMiddleware,
   traceIdOf,
-} from "../../lib/request-context";
-import { luhnValid } from "../../lib/luhn";
-import { redactSecrets } from "../../lib/redact";
-import { logFormatter } from "../../lib/log-format";
-import { heartbeatFromEnv, metricsFromEnv, sampleRate, tracingFromEnv } from "../../lib/observability";
-import { healthPort } from "../../lib/health";
-import { RateMeter } from "../../lib/request-rate";
-import { notificationRecorded, orderFinished, paymentDeclined, stockLevel } from "../../lib/business-metrics";
+} from "../../platform/observability/request-context";
+import { luhnValid } from "../../platform/core/luhn";
+import { redactSecrets } from "../../platform/observability/redact";
+import { logFormatter } from "../../platform/observability/log-format";
+import {
+  heartbeatFromEnv,
+  metricsFromEnv,
+  sampleRate,
+  tracingFromEnv,
+} from "../../platform/observability/broker-observability";
+import { healthPort } from "../../platform/observability/health";
+import { RateMeter } from "../../platform/observability/request-rate";
+import {
+  notificationRecorded,
+  orderFinished,
+  paymentDeclined,
+  stockLevel,
+} from "../../platform/observability/business-metrics";
 
 function withEnv(vars: Record<string, string | undefined>, fn: () => void) {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));

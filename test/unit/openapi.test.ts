@@ -1,8 +1,8 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { clientAddress, retryAfterSeconds } from "../../services/api/auth-rate-limit";
-import { bearerToken } from "../../services/api/bearer";
-import { toJsonSchema, ruleObject } from "../../services/api/json-schema";
-import { buildOpenApi, openApiPath, type ActionInfo, type RouteAlias } from "../../services/api/openapi";
+import { clientAddress, retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
+import { bearerToken } from "../../platform/gateway/bearer";
+import { toJsonSchema, ruleObject } from "../../platform/gateway/json-schema";
+import { buildOpenApi, openApiPath, type ActionInfo, type RouteAlias } from "../../platform/gateway/openapi";
 import type { IncomingMessage } from "node:http";
 
 describe("fastest-validator rule → JSON Schema", () => {

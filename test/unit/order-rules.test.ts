@@ -1,5 +1,5 @@
-import { luhnValid } from "../../lib/luhn";
-import { parseFaults } from "../../lib/fault-injection";
+import { luhnValid } from "../../platform/core/luhn";
+import { parseFaults } from "../../dev/fault-injection";
 import {
   checkCard,
   checkIdempotencyKey,

@@ -6,7 +6,7 @@ import {
   productChanges,
   totalPages,
 } from "../../services/catalog/product.rules";
-import { ID_PATTERN } from "../../lib/ids";
+import { ID_PATTERN } from "../../platform/core/ids";
 
 describe("catalog rules", () => {
   it("lists active products only, filtered by normalized category", () => {

@@ -1,5 +1,5 @@
 import { MemoryAdapter, type DbAdapter } from "moleculer-db";
-import { DocStore } from "../../lib/doc-store";
+import { DocStore } from "../../platform/store/doc-store";
 import { OutOfStock, StockLedger } from "../../services/inventory/stock-ledger";
 import {
   isLowAfterChange,

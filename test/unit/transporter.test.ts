@@ -1,4 +1,4 @@
-import { transporterFromEnv } from "../../lib/transporter";
+import { transporterFromEnv } from "../../platform/config/transporter";
 
 describe("transporterFromEnv", () => {
   const saved = { ...process.env };

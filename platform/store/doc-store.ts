@@ -1,5 +1,5 @@
 import type { DbAdapter } from "moleculer-db";
-import { isDuplicateKeyError } from "./errors";
+import { isDuplicateKeyError } from "../core/errors";
 
 /**
  * Atomic single-document operations over a connected moleculer-db adapter,

@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
-import { envOptional, isProduction } from "../../lib/env";
-import type { NodeObservation } from "../../lib/node-probe";
+import { envOptional, isProduction } from "../../config/env";
+import type { NodeObservation } from "../node-probe";
 
 /**
  * The data of the live topology page (/status, /status.json): every node the

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceBroker } from "moleculer";
-import { call, type Caller } from "../../contracts";
-import { answerProbe } from "../../lib/health";
+import { call, type Caller } from "../../../contracts";
+import { answerProbe } from "../health";
 import { clusterStatus, statusAccess } from "./cluster-status";
 import { statusPageHtml } from "./status-page";
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { envBool, envInt } from "../../lib/env";
+import { envBool, envInt } from "../config/env";
 
 /**
  * Rate limit of the auth routes (login, register): a fixed window per client

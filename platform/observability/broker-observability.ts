@@ -1,6 +1,6 @@
 import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
-import { envBool, envInt, envOptional, envString, isProduction } from "./env";
+import { envBool, envInt, envOptional, envString, isProduction } from "../config/env";
 import { traceIdOf } from "./request-context";
 
 /**

@@ -1,4 +1,4 @@
-import { luhnValid } from "./luhn";
+import { luhnValid } from "../core/luhn";
 /**
  * Last line of defence against secrets in log lines: services never log
  * passwords, tokens or card data on purpose, but an error message or an

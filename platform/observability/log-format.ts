@@ -3,7 +3,7 @@ import { redactSecrets } from "./redact";
 
 /**
  * Log line formats for Moleculer's Console logger. Both add the request id
- * and trace id of the request being handled (from lib/request-context.ts),
+ * and trace id of the request being handled (from platform/observability/request-context.ts),
  * and both pass the message through redactSecrets().
  *
  *   json   one JSON object per line, for log shippers:

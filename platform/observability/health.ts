@@ -1,7 +1,7 @@
 import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServiceBroker } from "moleculer";
-import { envInt, isProduction } from "./env";
+import { envInt, isProduction } from "../config/env";
 
 /**
  * Liveness and readiness of one node.

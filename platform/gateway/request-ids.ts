@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { acceptedRequestId, newTraceId, parseTraceParent, traceIdOf } from "../../lib/request-context";
+import { acceptedRequestId, newTraceId, parseTraceParent, traceIdOf } from "../observability/request-context";
 
 /**
  * Root call options of every HTTP request (moleculer-web `rootCallOptions`).
@@ -10,7 +10,7 @@ import { acceptedRequestId, newTraceId, parseTraceParent, traceIdOf } from "../.
  *   the request id, its span the parent of ours, its sampled flag decides.
  * - Else a client's X-Request-Id (or X-Correlation-Id) is the request id, if
  *   it is short and plain enough to log; its trace id is derived from it
- *   (lib/request-context.ts traceIdOf).
+ *   (platform/observability/request-context.ts traceIdOf).
  * - Else a fresh 128-bit id.
  *
  * The response carries X-Request-Id (moleculer-web) and X-Trace-Id, the id

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { ReplOptions, ServiceBroker } from "moleculer";
 import { call, type Caller, type Order } from "../contracts";
 import { demoProducts } from "../services/catalog/demo-products";
-import { envInt } from "./env";
+import { envInt } from "../platform/config/env";
 
 export type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 

@@ -1,0 +1,159 @@
+import type { ActionSchema, Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Caller } from "./users";
+
+/**
+ * One declaration per action, bound on both sides.
+ *
+ * A service's contract names each action once, with its fastest-validator
+ * params schema and its result type. From that one declaration come:
+ * - the validator schema the broker enforces (`params`),
+ * - the handler's `ctx.params` type (inferred from the schema, below),
+ * - the caller's params and result types (`call(ctx, "catalog.get", ...)`).
+ *
+ * `defineService` makes the compiler check the service against its contract:
+ * a missing action, a handler returning another shape or reading params the
+ * schema does not declare fails `npm run typecheck`.
+ */
+
+// ---------------------------------------------------------------------------
+// fastest-validator schema → TypeScript type
+
+/** A fastest-validator params schema (object form, `as const`). */
+export type ParamsSchema = { readonly [field: string]: unknown };
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The value type one validator rule accepts (after `convert`). */
+export type RuleType<R> = R extends { readonly type: "string" | "email" | "url" | "uuid" }
+  ? string
+  : R extends { readonly type: "number" }
+    ? number
+    : R extends { readonly type: "boolean" }
+      ? boolean
+      : R extends { readonly type: "enum"; readonly values: readonly (infer V)[] }
+        ? V
+        : R extends { readonly type: "equal"; readonly value: infer V }
+          ? V
+          : R extends { readonly type: "array"; readonly items: infer I }
+            ? RuleType<I>[]
+            : R extends { readonly type: "object"; readonly props: infer P }
+              ? InferParams<P>
+              : R extends { readonly type: "object" }
+                ? Record<string, unknown>
+                : unknown;
+
+type FieldsOf<S> = Exclude<keyof S, `$$${string}`>;
+type OptionalFields<S> = { [K in FieldsOf<S>]: S[K] extends { readonly optional: true } ? K : never }[FieldsOf<S>];
+type RequiredFields<S> = Exclude<FieldsOf<S>, OptionalFields<S>>;
+
+/** The params object a schema accepts: `optional: true` fields are optional, `$$strict` and friends are not fields. */
+export type InferParams<S> = Simplify<
+  { -readonly [K in RequiredFields<S>]: RuleType<S[K]> } & { -readonly [K in OptionalFields<S>]?: RuleType<S[K]> }
+>;
+
+/** The same fields, each optional (a PATCH body from a POST body). */
+export function allOptional<const S extends ParamsSchema>(
+  fields: S,
+): { readonly [K in keyof S]: S[K] & { readonly optional: true } } {
+  const out: Record<string, unknown> = {};
+  for (const [key, rule] of Object.entries(fields)) out[key] = { ...(rule as object), optional: true };
+  return out as { readonly [K in keyof S]: S[K] & { readonly optional: true } };
+}
+
+// ---------------------------------------------------------------------------
+// Contracts
+
+/** Marks the result type of an action; carries no value at run time. */
+export interface Returns<R> {
+  readonly __returns?: R;
+}
+export function returns<R>(): Returns<R> {
+  return {};
+}
+
+export interface ActionDef<S extends ParamsSchema = ParamsSchema, R = unknown> {
+  readonly params: S;
+  readonly result: Returns<R>;
+}
+
+/** One action of a contract: its params schema and its result type. */
+export function action<const S extends ParamsSchema, R>(params: S, result: Returns<R>): ActionDef<S, R> {
+  return { params, result };
+}
+
+export interface ServiceContract<
+  N extends string = string,
+  A extends Record<string, ActionDef> = Record<string, ActionDef>,
+> {
+  readonly name: N;
+  readonly actions: A;
+}
+
+/** A service's contract: its name and every action other services (or the gateway) may call. */
+export function contract<const N extends string, const A extends Record<string, ActionDef>>(
+  name: N,
+  actions: A,
+): ServiceContract<N, A> {
+  return { name, actions };
+}
+
+export type ParamsOfDef<D> = D extends ActionDef<infer S, unknown> ? InferParams<S> : never;
+export type ResultOfDef<D> = D extends ActionDef<ParamsSchema, infer R> ? R : never;
+
+/** `{ "catalog.get": { params, result }, ... }` for one contract: the caller's view. */
+export type CallableActions<C> =
+  C extends ServiceContract<infer N, infer A>
+    ? { [K in keyof A & string as `${N}.${K}`]: { params: ParamsOfDef<A[K]>; result: ResultOfDef<A[K]> } }
+    : never;
+
+// ---------------------------------------------------------------------------
+// Handler side
+
+/** What every request carries in `ctx.meta` (set by the gateway, or by the caller). */
+export interface RequestMeta {
+  user?: Caller | null;
+  requestID?: string;
+  $statusCode?: number;
+  $location?: string;
+  $responseHeaders?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** The implementation of one contract action: everything but `params`, which comes from the contract. */
+export type ActionImpl<D, TThis> = Omit<ActionSchema<TThis>, "params" | "handler"> & {
+  handler: (this: TThis, ctx: Context<ParamsOfDef<D>, RequestMeta>) => Promise<ResultOfDef<D>> | ResultOfDef<D>;
+};
+
+type ContractActionsImpl<C extends ServiceContract, TThis> = {
+  [K in keyof C["actions"]]: ActionImpl<C["actions"][K], TThis>;
+};
+
+/** A service schema whose name comes from the contract and whose actions must implement it. */
+export type ContractServiceSchema<C extends ServiceContract, M, S> = Omit<ServiceSchema<S, M>, "name" | "actions"> & {
+  /** Exactly the contract's actions. */
+  actions: ContractActionsImpl<C, Service<S> & M>;
+  /** The service's own helpers (e.g. a cached read), callable only from inside it: `visibility: "private"`. */
+  privateActions?: Record<string, ActionSchema<Service<S> & M>>;
+};
+
+/**
+ * Declares a service that implements `contract`:
+ * `export default defineService<CatalogMethods>()(catalogContract, { actions: { list: { handler(ctx) {...} } } })`.
+ * The params schema of each contract action is attached here, so it is written once.
+ * (Curried so that the methods type is given while the contract type is inferred.)
+ */
+export function defineService<M = object, S = ServiceSettingSchema>() {
+  return <C extends ServiceContract>(
+    serviceContract: C,
+    schema: ContractServiceSchema<C, M, S>,
+  ): ServiceSchema<S, M> => {
+    const { privateActions = {}, actions: implemented, ...rest } = schema;
+    const actions: Record<string, ActionSchema<Service<S> & M>> = {};
+    for (const [name, impl] of Object.entries(privateActions)) actions[name] = { ...impl, visibility: "private" };
+    for (const [name, def] of Object.entries(serviceContract.actions)) {
+      const impl: ActionSchema<Service<S> & M> = implemented[name as keyof typeof implemented];
+      actions[name] = { ...impl, params: def.params as ActionSchema["params"] };
+    }
+    return { ...rest, name: serviceContract.name, actions };
+  };
+}
