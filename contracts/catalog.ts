@@ -68,6 +68,4 @@ export type ProductPatch = Omit<InferParams<typeof catalogContract.actions.updat
 
 export interface CatalogEvents {
   "catalog.product.created": Product;
-  "catalog.product.updated": Product;
-  "catalog.product.removed": Product;
 }

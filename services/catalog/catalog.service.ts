@@ -9,17 +9,18 @@ import {
   type Product,
 } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../platform/core/errors";
+import { ConflictError, NotFoundError } from "../../platform/core/errors";
 import { demoProductId, demoProducts } from "./demo-products";
-import { listQuery, newProduct, pageWindow, productChanges, totalPages } from "./product.rules";
+import { listQuery, pageWindow, totalPages } from "./domain/listing";
+import { newProduct, productChanges } from "./domain/product";
+import { ProductStore } from "./store";
 
 interface CatalogMethods {
+  products: ProductStore;
   withAvailability(ctx: Context, products: Product[]): Promise<Product[]>;
   prepareStore(): Promise<void>;
   seedDB(): Promise<void>;
   findProduct(id: string): Promise<Product>;
-  assertSkuFree(sku: string, exceptId?: string): Promise<void>;
-  toProduct(ctx: Context | null, doc: unknown): Promise<Product>;
   insertProduct(ctx: Context | null, product: Product): Promise<Product>;
 }
 
@@ -71,19 +72,9 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
       async handler(ctx) {
         const { id, ...patch } = ctx.params;
         await this.findProduct(id);
-        const changes = productChanges(patch);
-        if (changes.sku) await this.assertSkuFree(changes.sku, id);
-        let doc: unknown;
-        try {
-          doc = await this.adapter.updateById(id, { $set: changes });
-        } catch (err) {
-          if (isDuplicateKeyError(err)) throw new ConflictError("A product with this sku exists", { sku: changes.sku });
-          throw err;
-        }
-        if (!doc) throw new NotFoundError("Product", id);
-        const product = await this.toProduct(ctx, doc);
+        const product = await this.products.update(id, productChanges(patch));
+        if (!product) throw new NotFoundError("Product", id);
         await this.entityChanged("updated", product, ctx);
-        await emit(ctx, "catalog.product.updated", product);
         return product;
       },
     },
@@ -95,9 +86,8 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
         // NeDB answers a removal with a count, MongoDB with the document:
         // read the product first so both return the same thing.
         const product = await this.findProduct(ctx.params.id);
-        await this.adapter.removeById(ctx.params.id);
+        await this.products.remove(ctx.params.id);
         await this.entityChanged("removed", product, ctx);
-        await emit(ctx, "catalog.product.removed", product);
         return product;
       },
     },
@@ -110,13 +100,9 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
       async handler(ctx: Context<ListProductsParams>): Promise<Page<Product>> {
         const window = pageWindow(ctx.params);
         const query = listQuery(ctx.params);
-        const [docs, total] = await Promise.all([
-          this.adapter.find({ query, sort: [window.sort], offset: window.offset, limit: window.limit }),
-          this.adapter.count({ query }),
-        ]);
-        const rows = await this.transformDocuments<Product[]>(ctx, {}, docs);
+        const { products, total } = await this.products.page(query, window);
         return {
-          rows,
+          rows: products,
           total,
           page: window.page,
           pageSize: window.pageSize,
@@ -150,32 +136,13 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
     },
 
     async findProduct(id: string): Promise<Product> {
-      const doc = await this.adapter.findById(id);
-      if (!doc) throw new NotFoundError("Product", id);
-      return this.toProduct(null, doc);
-    },
-
-    async assertSkuFree(sku: string, exceptId?: string): Promise<void> {
-      const [existing] = (await this.adapter.find({ query: { sku }, limit: 1 })) as { _id: string }[];
-      if (existing && existing._id !== exceptId) throw new ConflictError("A product with this sku exists", { sku });
-    },
-
-    toProduct(ctx: Context | null, doc: unknown): Promise<Product> {
-      return this.transformDocuments<Product>(ctx, {}, doc);
+      const product = await this.products.get(id);
+      if (!product) throw new NotFoundError("Product", id);
+      return product;
     },
 
     async insertProduct(ctx: Context | null, product: Product): Promise<Product> {
-      await this.assertSkuFree(product.sku);
-      const { id, ...fields } = product;
-      let doc: unknown;
-      try {
-        doc = await this.adapter.insert({ _id: id, ...fields });
-      } catch (err) {
-        // The pre-check above can race with a concurrent create; the unique index cannot.
-        if (isDuplicateKeyError(err)) throw new ConflictError("A product with this sku exists", { sku: product.sku });
-        throw err;
-      }
-      const created = await this.toProduct(ctx, doc);
+      const created = await this.products.insert(product);
       await this.entityChanged("created", created, ctx);
       if (ctx) await emit(ctx, "catalog.product.created", created);
       else await emit(this.broker, "catalog.product.created", created);
@@ -196,5 +163,9 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
         }
       }
     },
+  },
+
+  created() {
+    this.products = new ProductStore(this.adapter);
   },
 });

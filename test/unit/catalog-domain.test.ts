@@ -1,11 +1,5 @@
-import {
-  escapeRegExp,
-  listQuery,
-  newProduct,
-  pageWindow,
-  productChanges,
-  totalPages,
-} from "../../services/catalog/product.rules";
+import { escapeRegExp, listQuery, pageWindow, totalPages } from "../../services/catalog/domain/listing";
+import { newProduct, productChanges } from "../../services/catalog/domain/product";
 import { ID_PATTERN } from "../../platform/core/ids";
 
 describe("catalog rules", () => {
