@@ -1,5 +1,7 @@
 // Runs before every test file: the gateway picks a free port, stores are in
 // memory unless a suite asks for files, and logs stay quiet.
+import { resetConfig } from "../platform/config";
+
 process.env.NODE_ENV = "test";
 process.env.PORT ??= "0";
 process.env.LOGLEVEL ??= "warn";
@@ -7,3 +9,16 @@ process.env.LOGLEVEL ??= "warn";
 process.env.AUTH_RATE_LIMIT ??= "100000";
 // A fixed secret, so tokens are accepted by every users node a suite starts.
 process.env.JWT_SECRET ??= "test-only-jwt-secret-0123456789abcdef";
+
+// The config is parsed once per process; suites change process.env between
+// brokers, so every write or delete makes the next read parse it again.
+process.env = new Proxy(process.env, {
+  set(target, name, value) {
+    resetConfig();
+    return Reflect.set(target, name, value);
+  },
+  deleteProperty(target, name) {
+    resetConfig();
+    return Reflect.deleteProperty(target, name);
+  },
+});

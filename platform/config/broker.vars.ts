@@ -1,0 +1,42 @@
+import { int, list, oneOf, string } from "./variable";
+
+/** The broker and its transport: what every node needs to join the cluster. */
+export const brokerVariables = {
+  NODE_ENV: string({
+    default: "development",
+    doc: "`production` switches on JSON logs, probes, metrics and the admin-only status page",
+  }),
+  NAMESPACE: string({ default: "agora", doc: "cluster name; nodes only see nodes of the same namespace" }),
+  NODE_ID: string({ defaultDoc: "host name + pid", doc: "unique node name" }),
+  LOGLEVEL: string({ default: "info", doc: "`info`, or per module: `info,CATALOG=debug,TRANSIT=warn`" }),
+  LOG_FORMAT: oneOf(["json", "short", "full", "simple"], {
+    default: (mode) => (mode.production ? "json" : "short"),
+    defaultDoc: "`json` when `NODE_ENV=production`, else `short`",
+    doc: "log line format",
+  }),
+  SERVICES: list({
+    defaultDoc: "all",
+    doc: "comma list of services this node runs, e.g. `api,catalog` (read by moleculer-runner)",
+  }),
+  TRANSPORTER: string({ doc: "e.g. `nats://127.0.0.1:4222` (comma list for several servers)" }),
+  NATS_USER: string({ doc: "NATS user name" }),
+  NATS_PASSWORD: string({ doc: "NATS password" }),
+  NATS_TOKEN: string({ doc: "NATS token (instead of user and password)" }),
+  NATS_RECONNECT_WAIT: int({ default: 1000, min: 1, doc: "ms between reconnect attempts (they never stop)" }),
+  NATS_PING_INTERVAL: int({
+    default: 20_000,
+    min: 100,
+    doc: "ms between pings; 3 unanswered mean the connection is lost",
+  }),
+  REQUEST_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms before a call fails (`0`: never)" }),
+  SHUTDOWN_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms a stopping node waits for calls in flight" }),
+  CACHE_TTL: int({ default: 30, min: 0, doc: "seconds a cached read lives (writes clear it on every node)" }),
+  HEARTBEAT_INTERVAL: int({ default: 10, min: 1, doc: "seconds between heartbeats" }),
+  HEARTBEAT_TIMEOUT: int({ default: 30, min: 1, doc: "seconds; a node silent this long is dropped from the cluster" }),
+  FAULTS: string({ doc: "tests only: make actions fail or the process crash, see docs/fault-injection.md" }),
+  DEMO_STOCK: int({
+    default: 50,
+    min: 0,
+    doc: "units the REPL's `seed` and `npm run dev` give each product",
+  }),
+};

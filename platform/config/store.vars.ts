@@ -1,0 +1,12 @@
+import { string } from "./variable";
+
+/** Where services keep their data (mixins/db.mixin.ts). */
+export const storeVariables = {
+  MONGO_URI: string({ doc: "use MongoDB; each service gets its own database `<NAMESPACE>_<service>`" }),
+  DATA_DIR: string({
+    // Tests keep their stores in memory unless a suite asks for files.
+    default: (mode) => (mode.test ? ":memory:" : "data"),
+    defaultDoc: "`./data` (`:memory:` under jest)",
+    doc: "NeDB files (`<collection>.db`); `:memory:` keeps data in memory",
+  }),
+};
