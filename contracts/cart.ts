@@ -1,3 +1,6 @@
+import { idRule } from "../platform/core/ids";
+import { action, contract, returns } from "./define";
+
 export interface CartLine {
   productId: string;
   name: string;
@@ -11,18 +14,34 @@ export interface Cart {
   currency: string;
 }
 
-/** REST actions act on the caller's own cart (ctx.meta.user); internal ones name the user. */
-export interface CartActions {
+/** Units of one product a cart line may hold. */
+export const MAX_QUANTITY = 99;
+
+/*
+ * REST actions act on the caller's own cart (ctx.meta.user), so they take no
+ * user id: stray query fields are dropped. Internal ones name the user.
+ */
+const ownCart = { $$strict: "remove" } as const;
+const ofUser = { $$strict: true, userId: idRule } as const;
+
+export const cartContract = contract("cart", {
   /** GET /cart (customer). */
-  "cart.get": { params: Record<string, never>; result: Cart };
-  /** PUT /cart/items/:productId (customer). quantity 1..99; unknown product → 404, inactive → 422. */
-  "cart.setItem": { params: { productId: string; quantity: number }; result: Cart };
+  get: action(ownCart, returns<Cart>()),
+  /** PUT /cart/items/:productId (customer). Unknown product → 404, inactive → 422. */
+  setItem: action(
+    {
+      $$strict: true,
+      productId: idRule,
+      quantity: { type: "number", integer: true, min: 1, max: MAX_QUANTITY },
+    },
+    returns<Cart>(),
+  ),
   /** DELETE /cart/items/:productId (customer). */
-  "cart.removeItem": { params: { productId: string }; result: Cart };
+  removeItem: action({ $$strict: true, productId: idRule }, returns<Cart>()),
   /** DELETE /cart (customer). */
-  "cart.clear": { params: Record<string, never>; result: Cart };
+  clear: action(ownCart, returns<Cart>()),
   /** Internal: the cart of a user, with current catalog prices. */
-  "cart.snapshot": { params: { userId: string }; result: Cart };
+  snapshot: action(ofUser, returns<Cart>()),
   /** Internal: empties a user's cart (after a confirmed order). */
-  "cart.empty": { params: { userId: string }; result: Cart };
-}
+  empty: action(ofUser, returns<Cart>()),
+});

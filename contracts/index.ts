@@ -4,7 +4,7 @@ import type { CallableActions } from "./define";
 import type { UsersActions } from "./users";
 import type { InventoryActions, InventoryEvents } from "./inventory";
 import type { PaymentsActions } from "./payments";
-import type { CartActions } from "./cart";
+import type { cartContract } from "./cart";
 import type { OrderEvents, OrdersActions } from "./orders";
 import type { NotificationsActions } from "./notifications";
 
@@ -29,7 +29,7 @@ export interface ActionContracts
     UsersActions,
     InventoryActions,
     PaymentsActions,
-    CartActions,
+    CallableActions<typeof cartContract>,
     OrdersActions,
     NotificationsActions {}
 

@@ -1,5 +1,13 @@
 import type { Product } from "../../contracts";
-import { cartTotal, cartView, currencyConflict } from "../../services/cart/cart.rules";
+import {
+  assertCanHold,
+  assertRoomForLine,
+  cartTotal,
+  cartView,
+  currencyConflict,
+  MAX_LINES,
+} from "../../services/cart/domain/cart";
+import { cartOwner } from "../../services/cart/domain/owner";
 
 const product = (id: string, fields: Partial<Product> = {}): Product => ({
   id,
@@ -63,5 +71,33 @@ describe("cart rules", () => {
     expect(currencyConflict(cart, { id: "b", currency: "USD" })).toBeNull();
     // Replacing the only line is not a conflict.
     expect(currencyConflict(cart, { id: "a", currency: "EUR" })).toBeNull();
+  });
+
+  it("holds only products for sale, in the cart's currency", () => {
+    const cart = cartView({ a: { quantity: 1, addedAt: "x" } }, new Map([["a", product("a")]]), "EUR");
+    expect(() => assertCanHold(cart, product("b"))).not.toThrow();
+    expect(() => assertCanHold(cart, product("b", { active: false }))).toThrow(
+      expect.objectContaining({ code: 422, type: "PRODUCT_INACTIVE" }),
+    );
+    expect(() => assertCanHold(cart, product("b", { currency: "USD" }))).toThrow(
+      expect.objectContaining({ code: 422, type: "CURRENCY_MISMATCH", message: expect.stringContaining("EUR") }),
+    );
+  });
+
+  it("refuses a new line once the cart holds MAX_LINES products", () => {
+    const lines = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { quantity: 1, addedAt: "x" }]));
+    expect(() => assertRoomForLine(lines(MAX_LINES - 1))).not.toThrow();
+    expect(() => assertRoomForLine(lines(MAX_LINES))).toThrow(
+      expect.objectContaining({ code: 422, type: "CART_FULL" }),
+    );
+  });
+
+  it("acts on the caller's own cart and refuses a request without a valid caller", () => {
+    const id = "0123456789abcdef01234567";
+    expect(cartOwner({ id, email: "a@b.c", role: "customer" })).toBe(id);
+    for (const user of [undefined, null, { id: "../x", email: "a@b.c", role: "customer" as const }]) {
+      expect(() => cartOwner(user)).toThrow(expect.objectContaining({ code: 401, type: "UNAUTHORIZED" }));
+    }
   });
 });
