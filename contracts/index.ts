@@ -1,7 +1,7 @@
 import type { CallingOptions, Context, ServiceBroker } from "moleculer";
 import type { catalogContract, CatalogEvents } from "./catalog";
 import type { CallableActions } from "./define";
-import type { UsersActions } from "./users";
+import type { usersContract } from "./users";
 import type { InventoryActions, InventoryEvents } from "./inventory";
 import type { PaymentsActions } from "./payments";
 import type { cartContract } from "./cart";
@@ -26,7 +26,7 @@ export * from "./notifications";
 export interface ActionContracts
   extends
     CallableActions<typeof catalogContract>,
-    UsersActions,
+    CallableActions<typeof usersContract>,
     InventoryActions,
     PaymentsActions,
     CallableActions<typeof cartContract>,

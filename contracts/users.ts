@@ -1,3 +1,6 @@
+import { idRule } from "../platform/core/ids";
+import { action, contract, returns } from "./define";
+
 export type Role = "customer" | "admin";
 
 /** A user as every other service sees it. Password material never leaves the users service. */
@@ -21,15 +24,41 @@ export interface AuthResult {
   token: string;
 }
 
-export interface UsersActions {
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/*
+ * Credentials must be plain strings: an object such as {"$ne": ""} never
+ * reaches a store query. The password is never trimmed or converted: what the
+ * user typed is what is hashed.
+ */
+const email = { type: "email", max: 254, normalize: true } as const;
+
+export const usersContract = contract("users", {
   /** POST /auth/register (public). Duplicate email → 409. */
-  "users.register": { params: { email: string; password: string; name: string }; result: AuthResult };
+  register: action(
+    {
+      $$strict: true,
+      email,
+      password: { type: "string", min: PASSWORD_MIN, max: PASSWORD_MAX },
+      name: { type: "string", min: 1, max: 100, trim: true },
+    },
+    returns<AuthResult>(),
+  ),
   /** POST /auth/login (public). Wrong credentials → 401, the same whether the email exists or not. */
-  "users.login": { params: { email: string; password: string }; result: AuthResult };
+  login: action(
+    {
+      $$strict: true,
+      email,
+      // Any length up to the maximum: a short password is simply wrong, not invalid input.
+      password: { type: "string", min: 1, max: PASSWORD_MAX },
+    },
+    returns<AuthResult>(),
+  ),
   /** GET /me (customer). */
-  "users.me": { params: Record<string, never>; result: User };
+  me: action({ $$strict: "remove" }, returns<User>()),
   /** Internal: the gateway turns a Bearer token into the caller, or null. */
-  "users.resolveToken": { params: { token: string }; result: Caller | null };
+  resolveToken: action({ $$strict: true, token: { type: "string", min: 1, max: 4096 } }, returns<Caller | null>()),
   /** Internal. */
-  "users.get": { params: { id: string }; result: User };
-}
+  get: action({ $$strict: true, id: idRule }, returns<User>()),
+});

@@ -1,35 +1,31 @@
-import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Errors } from "moleculer";
-import type { AuthResult, Caller, User } from "../../contracts";
+import { defineService, usersContract, type AuthResult } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { ConflictError, isDuplicateKeyError, NotFoundError } from "../../platform/core/errors";
-import { adminFromEnv } from "./admin-bootstrap";
-import { hashPassword, prepareDummyHash, verifyAgainstDummy, verifyPassword } from "./password";
-import { signToken, tokenSettingsFromEnv, verifyToken, type TokenSettings } from "./tokens";
-import { callerOf, newUserDoc, normalizeEmail, publicUser, userIdForEmail, type UserDoc } from "./user.rules";
-import { getParams, loginParams, meParams, registerParams, resolveTokenParams } from "./users.params";
+import { ConflictError, NotFoundError } from "../../platform/core/errors";
+import { callerOf, newUserDoc, normalizeEmail, publicUser, userIdForEmail, type UserDoc } from "./domain/account";
+import { adminFromEnv } from "./domain/admin-account";
+import { credentialsMatch, hashPassword, prepareDummyHash } from "./domain/password";
+import { signToken, tokenSettingsFromEnv, verifyToken, type TokenSettings } from "./domain/tokens";
+import { UserStore } from "./store";
 
-interface UsersThis extends DbMethods {
+interface UsersMethods {
+  accounts: UserStore;
   tokens: TokenSettings;
   admin: { email: string; password: string } | null;
-  logger: { info(m: string): void; warn(m: string): void };
-  findUser(id: string): Promise<UserDoc | null>;
-  insertUser(doc: UserDoc): Promise<UserDoc>;
   authResult(doc: UserDoc): Promise<AuthResult>;
   prepareStore(): Promise<void>;
 }
 
-type Meta = { user?: Caller | null; $location?: string };
-
+const unauthorized = () => new Errors.MoleculerClientError("Authentication required", 401, "UNAUTHORIZED");
 const invalidCredentials = () =>
   new Errors.MoleculerClientError("Invalid email or password", 401, "INVALID_CREDENTIALS");
+const emailTaken = () => new ConflictError("This email is already registered");
 
 /**
  * User accounts and authentication. Password hashes stay inside this service:
  * every result is built by publicUser(), an allow-list of fields.
  */
-const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
-  name: "users",
+export default defineService<DbMethods & UsersMethods>()(usersContract, {
   mixins: [dbMixin({ service: "users", collection: "users" })],
 
   settings: {
@@ -41,13 +37,13 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
       rest: "POST /auth/register",
       auth: "public",
       restStatus: 201,
-      params: registerParams,
-      async handler(ctx: Context<{ email: string; password: string; name: string }, Meta>): Promise<AuthResult> {
+      async handler(ctx) {
         const email = normalizeEmail(ctx.params.email);
         // Saves a hash for the common case; the insert below is what decides a race.
-        if (await this.findUser(userIdForEmail(email))) throw new ConflictError("This email is already registered");
+        if (await this.accounts.get(userIdForEmail(email))) throw emailTaken();
         const passwordHash = await hashPassword(ctx.params.password);
-        const doc = await this.insertUser(newUserDoc({ email, name: ctx.params.name, role: "customer", passwordHash }));
+        const doc = newUserDoc({ email, name: ctx.params.name, role: "customer", passwordHash });
+        if (!(await this.accounts.insert(doc))) throw emailTaken();
         ctx.meta.$location = "/api/v1/me";
         return this.authResult(doc);
       },
@@ -56,14 +52,10 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
     login: {
       rest: "POST /auth/login",
       auth: "public",
-      params: loginParams,
-      async handler(ctx: Context<{ email: string; password: string }>): Promise<AuthResult> {
+      async handler(ctx) {
         const email = normalizeEmail(ctx.params.email);
-        const doc = await this.findUser(userIdForEmail(email));
-        const ok =
-          doc && doc.email === email
-            ? await verifyPassword(doc.passwordHash, ctx.params.password)
-            : await verifyAgainstDummy(ctx.params.password);
+        const doc = await this.accounts.get(userIdForEmail(email));
+        const ok = await credentialsMatch(doc, email, ctx.params.password);
         if (!doc || !ok) throw invalidCredentials();
         return this.authResult(doc);
       },
@@ -72,12 +64,11 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
     me: {
       rest: "GET /me",
       auth: "customer",
-      params: meParams,
-      async handler(ctx: Context<unknown, Meta>): Promise<User> {
+      async handler(ctx) {
         // Never trust that the call came through the gateway.
         const caller = ctx.meta.user;
-        if (!caller) throw new Errors.MoleculerClientError("Authentication required", 401, "UNAUTHORIZED");
-        const doc = await this.findUser(caller.id);
+        if (!caller) throw unauthorized();
+        const doc = await this.accounts.get(caller.id);
         if (!doc) throw new NotFoundError("User", caller.id);
         return publicUser(doc);
       },
@@ -85,19 +76,17 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
 
     resolveToken: {
       visibility: "public",
-      params: resolveTokenParams,
-      async handler(ctx: Context<{ token: string }>): Promise<Caller | null> {
+      async handler(ctx) {
         const id = await verifyToken(ctx.params.token, this.tokens);
-        const doc = id ? await this.findUser(id) : null;
+        const doc = id ? await this.accounts.get(id) : null;
         return doc ? callerOf(publicUser(doc)) : null;
       },
     },
 
     get: {
       visibility: "public",
-      params: getParams,
-      async handler(ctx: Context<{ id: string }>): Promise<User> {
-        const doc = await this.findUser(ctx.params.id);
+      async handler(ctx) {
+        const doc = await this.accounts.get(ctx.params.id);
         if (!doc) throw new NotFoundError("User", ctx.params.id);
         return publicUser(doc);
       },
@@ -105,22 +94,6 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
   },
 
   methods: {
-    async findUser(id: string): Promise<UserDoc | null> {
-      const doc = (await this.adapter.findById(id)) as (UserDoc & { _id: unknown }) | null;
-      // MongoDB returns an ObjectId; everyone else works with the hex string.
-      return doc ? { ...doc, _id: String(doc._id) } : null;
-    },
-
-    async insertUser(doc: UserDoc): Promise<UserDoc> {
-      try {
-        await this.adapter.insert(doc);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new ConflictError("This email is already registered");
-        throw err;
-      }
-      return doc;
-    },
-
     async authResult(doc: UserDoc): Promise<AuthResult> {
       return { user: publicUser(doc), token: await signToken(doc._id, this.tokens) };
     },
@@ -132,8 +105,7 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
     async prepareStore(): Promise<void> {
       await prepareDummyHash();
       if (!this.admin) return;
-      const id = userIdForEmail(this.admin.email);
-      const existing = await this.findUser(id);
+      const existing = await this.accounts.get(userIdForEmail(this.admin.email));
       if (existing) {
         if (existing.role !== "admin") {
           // Promoting it would hand admin rights to whoever registered the address first.
@@ -142,20 +114,15 @@ const UsersService: ServiceSchema<ServiceSettingSchema, UsersThis> = {
         return;
       }
       const passwordHash = await hashPassword(this.admin.password);
-      try {
-        await this.adapter.insert(newUserDoc({ email: this.admin.email, name: "Admin", role: "admin", passwordHash }));
-        this.logger.info("Created the admin account from ADMIN_EMAIL.");
-      } catch (err) {
-        // Another users node created it at the same moment.
-        if (!isDuplicateKeyError(err)) throw err;
-      }
+      const doc = newUserDoc({ email: this.admin.email, name: "Admin", role: "admin", passwordHash });
+      // false: another users node created it at the same moment.
+      if (await this.accounts.insert(doc)) this.logger.info("Created the admin account from ADMIN_EMAIL.");
     },
   },
 
   created() {
+    this.accounts = new UserStore(this.adapter);
     this.tokens = tokenSettingsFromEnv((message) => this.logger.warn(message));
     this.admin = adminFromEnv();
   },
-};
-
-export default UsersService;
+});

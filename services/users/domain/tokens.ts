@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
-import { envOptional, envString, isProduction } from "../../platform/config/env";
+import { envOptional, envString, isProduction } from "../../../platform/config/env";
 
 /**
  * Access tokens: JWTs signed with HS256. They carry only the user id (`sub`);

@@ -1,7 +1,12 @@
-import { adminFromEnv } from "../../services/users/admin-bootstrap";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../services/users/password";
-import { signToken, tokenSettingsFromEnv, verifyToken } from "../../services/users/tokens";
-import { newUserDoc, normalizeEmail, publicUser, userIdForEmail } from "../../services/users/user.rules";
+import { adminFromEnv } from "../../services/users/domain/admin-account";
+import {
+  credentialsMatch,
+  hashPassword,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "../../services/users/domain/password";
+import { signToken, tokenSettingsFromEnv, verifyToken } from "../../services/users/domain/tokens";
+import { newUserDoc, normalizeEmail, publicUser, userIdForEmail } from "../../services/users/domain/account";
 
 describe("user rules", () => {
   it("normalizes emails to one spelling", () => {
@@ -43,6 +48,15 @@ describe("passwords", () => {
     await expect(verifyPassword(hash, "wrong horse")).resolves.toBe(false);
     await expect(verifyPassword("not-a-hash", "x")).resolves.toBe(false);
     await expect(verifyAgainstDummy("anything")).resolves.toBe(false);
+  });
+
+  it("matches credentials only for the account's own email and password", async () => {
+    const account = { email: "ada@example.com", passwordHash: await hashPassword("correct horse") };
+    await expect(credentialsMatch(account, "ada@example.com", "correct horse")).resolves.toBe(true);
+    await expect(credentialsMatch(account, "ada@example.com", "wrong horse")).resolves.toBe(false);
+    // An id collision under another address is not this account.
+    await expect(credentialsMatch(account, "eve@example.com", "correct horse")).resolves.toBe(false);
+    await expect(credentialsMatch(null, "ada@example.com", "correct horse")).resolves.toBe(false);
   });
 });
 

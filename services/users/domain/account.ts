@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Caller, Role, User } from "../../contracts";
+import type { Caller, Role, User } from "../../../contracts";
 
 /** Business rules of user accounts, free of Moleculer so tests can call them directly. */
 

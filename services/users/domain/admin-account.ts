@@ -1,6 +1,6 @@
-import { envOptional } from "../../platform/config/env";
-import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
-import { normalizeEmail } from "./user.rules";
+import { envOptional } from "../../../platform/config/env";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../../../contracts";
+import { normalizeEmail } from "./account";
 
 /**
  * The admin account from ADMIN_EMAIL / ADMIN_PASSWORD, or null when neither is

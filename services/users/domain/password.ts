@@ -8,9 +8,6 @@ import argon2 from "argon2";
  */
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
-
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, OPTIONS);
 }
@@ -40,4 +37,19 @@ export function prepareDummyHash(): Promise<string> {
 export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(await prepareDummyHash(), password);
   return false;
+}
+
+/**
+ * Whether the password is the account's. Without an account (or with one
+ * under another spelling) the dummy hash is checked instead, so the answer
+ * takes as long either way.
+ */
+export async function credentialsMatch(
+  account: { email: string; passwordHash: string } | null,
+  email: string,
+  password: string,
+): Promise<boolean> {
+  return account && account.email === email
+    ? verifyPassword(account.passwordHash, password)
+    : verifyAgainstDummy(password);
 }
