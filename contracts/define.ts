@@ -1,4 +1,5 @@
 import type { ActionSchema, Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { ServiceDependencies } from "../platform/observability/dependencies";
 import type { Caller } from "./users";
 
 /**
@@ -87,14 +88,23 @@ export interface ServiceContract<
 > {
   readonly name: N;
   readonly actions: A;
+  /** The services this one calls, hard or optional (platform/observability/dependencies.ts). */
+  readonly dependsOn?: ServiceDependencies;
+}
+
+/** What a contract says about its service besides its actions. */
+export interface ContractOptions {
+  /** e.g. `{ payments: "hard", notifications: "optional" }`; readiness waits for the hard ones. */
+  dependsOn?: ServiceDependencies;
 }
 
 /** A service's contract: its name and every action other services (or the gateway) may call. */
 export function contract<const N extends string, const A extends Record<string, ActionDef>>(
   name: N,
   actions: A,
+  options: ContractOptions = {},
 ): ServiceContract<N, A> {
-  return { name, actions };
+  return { name, actions, ...options };
 }
 
 export type ParamsOfDef<D> = D extends ActionDef<infer S, unknown> ? InferParams<S> : never;
@@ -154,6 +164,11 @@ export function defineService<M = object, S = ServiceSettingSchema>() {
       const impl: ActionSchema<Service<S> & M> = implemented[name as keyof typeof implemented];
       actions[name] = { ...impl, params: def.params as ActionSchema["params"] };
     }
-    return { ...rest, name: serviceContract.name, actions };
+    // Metadata travels with the service list to every node, so the
+    // dependencies are known wherever the service is seen, not only locally.
+    const metadata = serviceContract.dependsOn
+      ? { ...rest.metadata, dependsOn: serviceContract.dependsOn }
+      : rest.metadata;
+    return { ...rest, name: serviceContract.name, actions, ...(metadata && { metadata }) };
   };
 }

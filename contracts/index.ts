@@ -5,7 +5,7 @@ import type { usersContract } from "./users";
 import type { InventoryActions, InventoryEvents } from "./inventory";
 import type { PaymentsActions } from "./payments";
 import type { cartContract } from "./cart";
-import type { OrderEvents, OrdersActions } from "./orders";
+import type { OrderEvents, ordersContract } from "./orders";
 import type { NotificationsActions } from "./notifications";
 
 export * from "./access";
@@ -30,7 +30,7 @@ export interface ActionContracts
     InventoryActions,
     PaymentsActions,
     CallableActions<typeof cartContract>,
-    OrdersActions,
+    CallableActions<typeof ordersContract>,
     NotificationsActions {}
 
 /** Every event payload, by event name. */

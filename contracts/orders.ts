@@ -1,5 +1,6 @@
-import type { Card } from "./payments";
+import { idRule } from "../platform/core/ids";
 import type { Page } from "./common";
+import { action, contract, returns } from "./define";
 
 export type OrderStatus = "PENDING" | "CONFIRMED" | "FAILED" | "REJECTED";
 
@@ -23,19 +24,61 @@ export interface Order {
   updatedAt: string;
 }
 
-export interface OrdersActions {
-  /**
-   * POST /orders (customer), header Idempotency-Key (8..128 chars) → ctx.meta.idempotencyKey.
-   * 201 CONFIRMED; 402 FAILED (declined); 409 REJECTED (stock); 422 empty cart.
-   */
-  "orders.checkout": { params: { payment: Card }; result: Order };
-  /** GET /orders (customer): own orders, newest first. */
-  "orders.list": { params: { page?: number; pageSize?: number }; result: Page<Order> };
-  /** GET /orders/:id (customer): owner or admin, else 404. */
-  "orders.get": { params: { id: string }; result: Order };
-  /** Internal: drives orders left PENDING past the threshold to a terminal state. */
-  "orders.recover": { params: { olderThanMs?: number }; result: { recovered: number } };
-}
+export const MAX_ORDER_PAGE_SIZE = 100;
+
+/*
+ * Params schemas (fastest-validator). Card fields are checked for shape only
+ * (digits, ranges); Luhn and expiry are checked by domain/order.rules.checkCard
+ * before anything is stored, and payments checks again. Validation messages
+ * never echo values (the gateway strips `actual`).
+ */
+
+const cardParams = {
+  type: "object",
+  strict: true,
+  props: {
+    cardNumber: {
+      type: "string",
+      pattern: /^\d{12,19}$/,
+      messages: { stringPattern: "'{field}' must be 12 to 19 digits." },
+    },
+    expMonth: { type: "number", integer: true, min: 1, max: 12 },
+    expYear: { type: "number", integer: true, min: 2000, max: 2100 },
+    cvc: { type: "string", pattern: /^\d{3,4}$/, messages: { stringPattern: "'{field}' must be 3 or 4 digits." } },
+  },
+} as const;
+
+export const ordersContract = contract(
+  "orders",
+  {
+    /**
+     * POST /orders (customer), header Idempotency-Key (8..128 chars) → ctx.meta.idempotencyKey.
+     * 201 CONFIRMED; 402 FAILED (declined); 409 REJECTED (stock); 422 empty cart.
+     */
+    checkout: action({ $$strict: true, payment: cardParams }, returns<Order>()),
+    /** GET /orders (customer): own orders, newest first. */
+    list: action(
+      {
+        $$strict: "remove",
+        page: { type: "number", integer: true, min: 1, max: 10_000, convert: true, optional: true },
+        pageSize: { type: "number", integer: true, min: 1, max: MAX_ORDER_PAGE_SIZE, convert: true, optional: true },
+      },
+      returns<Page<Order>>(),
+    ),
+    /** GET /orders/:id (customer): owner or admin, else 404. */
+    get: action({ $$strict: "remove", id: idRule }, returns<Order>()),
+    /** Internal: drives orders left PENDING past the threshold to a terminal state. */
+    recover: action(
+      { $$strict: true, olderThanMs: { type: "number", integer: true, min: 0, optional: true } },
+      returns<{ recovered: number }>(),
+    ),
+  },
+  {
+    // The saga cannot run without these; notifications only receive the
+    // outbox's events, which wait for it (at-least-once).
+    dependsOn: { cart: "hard", inventory: "hard", payments: "hard", notifications: "optional" },
+  },
+);
 
 export interface OrderEvents {
   "order.confirmed": {

@@ -1,15 +1,14 @@
-import { Errors, type Context, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
-import { call, emit, type Caller, type Card, type EventContracts, type Order, type Page } from "../../contracts";
+import { Errors, type Context } from "moleculer";
+import { call, defineService, emit, ordersContract, type Caller, type RequestMeta } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { envInt } from "../../platform/config/env";
 import { NotFoundError } from "../../platform/core/errors";
 import { faultPoint } from "../../dev/fault-injection";
 import { orderFinished } from "../../platform/observability/business-metrics";
-import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./checkout.saga";
-import { OrderStore } from "./order-store";
-import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./order.rules";
-import { relayOutbox } from "./outbox-relay";
-import { checkoutParams, getParams, listParams, recoverParams } from "./orders.params";
+import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./domain/checkout.saga";
+import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./domain/order.rules";
+import { relayOutbox } from "./domain/outbox-relay";
+import { OrderStore } from "./store";
 
 /**
  *   ORDERS_PENDING_TIMEOUT_MS    an order PENDING this long after its last step is recovered (15000)
@@ -18,8 +17,6 @@ import { checkoutParams, getParams, listParams, recoverParams } from "./orders.p
  *   ORDERS_OUTBOX_MAX_BACKOFF_MS longest wait between two deliveries of one event (5000)
  */
 const pendingTimeout = () => envInt("ORDERS_PENDING_TIMEOUT_MS", 15_000);
-
-type Meta = { user?: Caller | null; idempotencyKey?: string; $statusCode?: number; $location?: string };
 
 interface OrdersThis {
   store: OrderStore;
@@ -36,15 +33,14 @@ interface OrdersMethods {
   prepareStore(): Promise<void>;
 }
 
-function caller(ctx: Context<unknown, Meta>): Caller {
+function caller(ctx: Context<unknown, RequestMeta>): Caller {
   const user = ctx.meta.user;
   if (!user) throw new Errors.MoleculerClientError("Authentication required", 401, "UNAUTHORIZED");
   return user;
 }
 
-/** Orders and the checkout saga (checkout.saga.ts); durable order events through an outbox (outbox-relay.ts). */
-const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMethods & OrdersThis> = {
-  name: "orders",
+/** Orders and the checkout saga (domain/checkout.saga.ts); durable order events through an outbox (domain/outbox-relay.ts). */
+export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersContract, {
   mixins: [dbMixin({ service: "orders", collection: "orders" })],
 
   settings: { rest: "/" },
@@ -54,10 +50,9 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
       rest: "POST /orders",
       auth: "customer",
       restStatus: 201,
-      params: checkoutParams,
-      async handler(ctx: Context<{ payment: Card }, Meta>): Promise<Order> {
+      async handler(ctx) {
         const user = caller(ctx);
-        const idempotencyKey = checkIdempotencyKey(ctx.meta.idempotencyKey);
+        const idempotencyKey = checkIdempotencyKey(ctx.meta.idempotencyKey as string | undefined);
         checkCard(ctx.params.payment);
         const order = await checkout(this.sagaDeps(ctx), {
           userId: user.id,
@@ -82,8 +77,7 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
     list: {
       rest: "GET /orders",
       auth: "customer",
-      params: listParams,
-      async handler(ctx: Context<{ page?: number; pageSize?: number }, Meta>): Promise<Page<Order>> {
+      async handler(ctx) {
         const user = caller(ctx);
         const page = ctx.params.page ?? 1;
         const pageSize = ctx.params.pageSize ?? 20;
@@ -95,8 +89,7 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
     get: {
       rest: "GET /orders/:id",
       auth: "customer",
-      params: getParams,
-      async handler(ctx: Context<{ id: string }, Meta>): Promise<Order> {
+      async handler(ctx) {
         const user = caller(ctx);
         const order = await this.store.get(ctx.params.id);
         // Another customer's order is answered like a missing one: its existence is not theirs to know.
@@ -108,8 +101,7 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
 
     recover: {
       visibility: "public",
-      params: recoverParams,
-      async handler(ctx: Context<{ olderThanMs?: number }>): Promise<{ recovered: number }> {
+      async handler(ctx) {
         return { recovered: await this.recoverNow(ctx.params.olderThanMs) };
       },
     },
@@ -143,12 +135,7 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
         refund: (orderId) => call(via, "payments.refund", { orderId }),
         commit: (orderId) => call(via, "inventory.commit", { orderId }),
         emptyCart: (userId) => call(via, "cart.empty", { userId }),
-        announce: (entry) =>
-          emit(
-            this.broker,
-            entry.event,
-            entry.payload as EventContracts["order.confirmed"] & EventContracts["order.failed"],
-          ),
+        announce: (entry) => emit(this.broker, entry.event, entry.payload),
       };
       return {
         store: this.store,
@@ -224,6 +211,4 @@ const OrdersService: ServiceSchema<ServiceSettingSchema, DbMethods & OrdersMetho
     for (const timer of this.timers ?? []) clearTimeout(timer);
     this.timers = [];
   },
-};
-
-export default OrdersService;
+});

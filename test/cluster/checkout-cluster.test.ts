@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBroker } from "moleculer";
 import { call, type AuthResult, type Caller, type Order, type Page, type Product } from "../../contracts";
-import { orderIdFor } from "../../services/orders/order.rules";
+import { orderIdFor } from "../../services/orders/domain/order.rules";
 import { request, type RequestOptions } from "../helpers/http";
 import {
   eventually,

@@ -13,8 +13,8 @@ import { request, type RequestOptions } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import type { SimulatedProvider } from "../../services/payments/payment-provider";
-import type { OrderStore } from "../../services/orders/order-store";
-import { newOrderDoc, orderIdFor } from "../../services/orders/order.rules";
+import type { OrderStore } from "../../services/orders/store";
+import { newOrderDoc, orderIdFor } from "../../services/orders/domain/order.rules";
 
 /** Checkout over real HTTP: register → cart → POST /orders, through the gateway, every service on one broker. */
 const ALL = ["api", "users", "catalog", "inventory", "cart", "payments", "orders", "notifications"];

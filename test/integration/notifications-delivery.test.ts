@@ -2,7 +2,7 @@ import { call, emit, type Caller, type Notification, type OrderEvents } from "..
 import { checkoutDemo, seedDemoData } from "../../dev/repl-commands";
 import { serviceSchema, startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
-import type { OrderStore } from "../../services/orders/order-store";
+import type { OrderStore } from "../../services/orders/store";
 
 /**
  * Durable order events: the orders outbox delivers to notifications.record

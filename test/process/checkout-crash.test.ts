@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AuthResult, Notification, Order, Page, Product } from "../../contracts";
-import { orderIdFor } from "../../services/orders/order.rules";
+import { orderIdFor } from "../../services/orders/domain/order.rules";
 import { request, type RequestOptions } from "../helpers/http";
 import { eventually, startAgoraNode, stopAll, type AgoraNode } from "../helpers/processes";
 

@@ -1,10 +1,15 @@
 import { Errors, ServiceBroker } from "moleculer";
 import { MemoryAdapter, type DbAdapter } from "moleculer-db";
 import type { Card, Cart, Payment, StockItem } from "../../contracts";
-import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "../../services/orders/checkout.saga";
-import { OrderStore } from "../../services/orders/order-store";
-import { orderIdFor, type OrderDoc, type OutboxEntry } from "../../services/orders/order.rules";
-import { relayOutbox } from "../../services/orders/outbox-relay";
+import {
+  checkout,
+  recoverUnattended,
+  type CheckoutPorts,
+  type SagaDeps,
+} from "../../services/orders/domain/checkout.saga";
+import { OrderStore } from "../../services/orders/store";
+import { orderIdFor, type OrderDoc, type OutboxEntry } from "../../services/orders/domain/order.rules";
+import { relayOutbox } from "../../services/orders/domain/outbox-relay";
 
 /**
  * The saga against an in-memory order store and fake services that behave

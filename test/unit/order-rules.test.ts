@@ -8,7 +8,7 @@ import {
   orderIdFor,
   outboxBackoff,
   toOrder,
-} from "../../services/orders/order.rules";
+} from "../../services/orders/domain/order.rules";
 import { notificationFor, notificationIdFor } from "../../services/notifications/notification.rules";
 
 const USER = "aaaaaaaaaaaaaaaaaaaaaaaa";

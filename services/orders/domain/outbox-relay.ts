@@ -1,4 +1,4 @@
-import type { OrderStore } from "./order-store";
+import type { OrderStore } from "../store";
 import { outboxBackoff, type OutboxEntry } from "./order.rules";
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { Errors } from "moleculer";
-import type { Card, Cart, Order, OrderEvents, OrderStatus } from "../../contracts";
-import { UnprocessableError } from "../../platform/core/errors";
-import type { StoredDoc } from "../../platform/store/doc-store";
-import { luhnValid } from "../../platform/core/luhn";
+import type { Card, Cart, Order, OrderEvents, OrderStatus } from "../../../contracts";
+import { UnprocessableError } from "../../../platform/core/errors";
+import type { StoredDoc } from "../../../platform/store/doc-store";
+import { luhnValid } from "../../../platform/core/luhn";
 
 /** Business rules of orders, free of Moleculer's broker so unit tests call them directly. */
 

@@ -1,6 +1,6 @@
-import type { Card, Cart, Payment, StockItem } from "../../contracts";
-import { UnprocessableError } from "../../platform/core/errors";
-import type { OrderStore } from "./order-store";
+import type { Card, Cart, Payment, StockItem } from "../../../contracts";
+import { UnprocessableError } from "../../../platform/core/errors";
+import type { OrderStore } from "../store";
 import {
   errorType,
   isClientError,

@@ -1,11 +1,10 @@
-import type { DbAdapter } from "moleculer-db";
+import type { CursorOptions, DbAdapter } from "moleculer-db";
 import { DocStore } from "../../platform/store/doc-store";
-import { terminalChanges, type OrderDoc, type Outcome, type SagaStep } from "./order.rules";
-
-type Finder = { find(params: object): Promise<unknown[]>; count(params: object): Promise<number> };
+import { terminalChanges, type OrderDoc, type Outcome, type SagaStep } from "./domain/order.rules";
 
 /**
- * The orders collection. Every write that the saga depends on is one atomic
+ * The orders collection: the orders service's only data access (the saga,
+ * recovery and the outbox relay all go through it). Every write that the saga depends on is one atomic
  * conditional update of one order document (platform/store/doc-store.ts), so it behaves
  * the same on NeDB and MongoDB: the status transition out of PENDING has one
  * winner, a lease has one holder, an outbox entry one relay at a time.
@@ -18,10 +17,6 @@ export class OrderStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.docs = new DocStore<OrderDoc>(adapter);
-  }
-
-  private get finder(): Finder {
-    return this.adapter as unknown as Finder;
   }
 
   get(id: string): Promise<OrderDoc | null> {
@@ -74,14 +69,14 @@ export class OrderStore {
   /** Unsettled orders nobody drives (lease run out), longest unattended first: one that keeps failing goes to the back. */
   async unattended(limit: number): Promise<OrderDoc[]> {
     const query = { settled: false, leaseUntil: { $lt: this.now().getTime() } };
-    return this.found(await this.finder.find({ query, sort: ["leaseUntil"], limit }));
+    return this.find({ query, sort: ["leaseUntil"], limit });
   }
 
   /** Orders whose outbox entry is due for a delivery attempt. */
   async outboxDue(limit: number, includeLater = false): Promise<OrderDoc[]> {
     const query: Record<string, unknown> = { outboxPending: true };
     if (!includeLater) query.outboxNextAt = { $lte: this.now().getTime() };
-    return this.found(await this.finder.find({ query, sort: ["outboxNextAt"], limit }));
+    return this.find({ query, sort: ["outboxNextAt"], limit });
   }
 
   /** Compare-and-set on outboxNextAt: one relay attempt per order at a time, on any number of nodes. */
@@ -103,16 +98,20 @@ export class OrderStore {
 
   async listForUser(userId: string, offset: number, limit: number): Promise<{ rows: OrderDoc[]; total: number }> {
     const query = { userId };
-    const finder = this.finder;
     const [docs, total] = await Promise.all([
-      finder.find({ query, sort: ["-createdAt", "-_id"], offset, limit }),
-      finder.count({ query }),
+      this.find({ query, sort: ["-createdAt", "-_id"], offset, limit }),
+      this.adapter.count({ query }),
     ]);
-    return { rows: this.found(docs), total };
+    return { rows: docs, total };
+  }
+
+  /** adapter.find takes a sort (moleculer-db's FilterOptions type omits it; CursorOptions has it). */
+  private async find(options: CursorOptions): Promise<OrderDoc[]> {
+    return this.found(await this.adapter.find(options));
   }
 
   /** Documents from adapter.find: MongoDB returns ObjectId ids, NeDB strings. */
-  private found(docs: unknown[]): OrderDoc[] {
+  private found(docs: object[]): OrderDoc[] {
     return (docs as OrderDoc[]).map((d) => ({ ...d, _id: String(d._id) }));
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * What a service declares it needs from other services. Services declare it
+ * (contracts/define.ts `contract(name, actions, { dependsOn })` puts it in the
+ * service's `metadata`, which Moleculer sends to every node with the service
+ * list); the platform only reads it: readiness here, and whatever else needs
+ * the graph (a gateway can read remote services' metadata from the registry).
+ *
+ *   hard      the service cannot do its main work without it: a node running
+ *             the service is not ready while no instance is reachable
+ *   optional  used when present; the service degrades without it
+ */
+export type DependencyKind = "hard" | "optional";
+
+/** `{ payments: "hard", notifications: "optional" }`: service name → kind. */
+export type ServiceDependencies = Readonly<Record<string, DependencyKind>>;
+
+/** Where a service's declared dependencies live in its metadata. */
+export interface DependencyMetadata {
+  dependsOn?: ServiceDependencies;
+}
+
+/** The dependencies declared in a service's metadata (none when it declares none). */
+export function declaredDependencies(metadata: DependencyMetadata | undefined | null): ServiceDependencies {
+  return metadata?.dependsOn ?? {};
+}
+
+/** The names of the services `deps` cannot work without. */
+export function hardDependencies(deps: ServiceDependencies): string[] {
+  return Object.keys(deps).filter((name) => deps[name] === "hard");
+}
