@@ -6,6 +6,7 @@ import { envInt, envOptional, envString, isProduction } from "./platform/config/
 import { transporterFromEnv } from "./platform/config/transporter";
 import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
+import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
 import {
   heartbeatFromEnv,
@@ -173,7 +174,8 @@ const config: BrokerOptions = {
   },
 
   replOptions: {
-    customCommands: replCommands,
+    // The REPL's seed command resets the catalog's own demo set.
+    customCommands: replCommands({ products: demoProducts }),
   },
 };
 

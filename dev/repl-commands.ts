@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ReplOptions, ServiceBroker } from "moleculer";
-import { call, type Caller, type Order } from "../contracts";
-import { demoProducts } from "../services/catalog/demo-products";
+import { call, type Caller, type NewProduct, type Order } from "../contracts";
 import { envInt } from "../platform/config/env";
 
 export type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
@@ -21,12 +20,18 @@ export interface SeedResult {
   stockPerProduct: number;
 }
 
+/** What the commands need from the services, passed in by whoever wires the REPL (moleculer.config.ts). */
+export interface DemoData {
+  /** The products `seed` resets (the catalog's demo set). */
+  products: readonly NewProduct[];
+}
+
 /**
  * Resets the demo data through the services' own actions: every demo product
  * exists, active, with its demo name and price, and has `stock` units
  * available. Other products are left alone.
  */
-export async function seedDemoData(broker: ServiceBroker, stock: number): Promise<SeedResult> {
+export async function seedDemoData(broker: ServiceBroker, demo: DemoData, stock: number): Promise<SeedResult> {
   const existing = new Map<string, string>();
   for (let page = 1; ; page++) {
     const result = await call(broker, "catalog.list", { page, pageSize: 100 });
@@ -34,19 +39,19 @@ export async function seedDemoData(broker: ServiceBroker, stock: number): Promis
     if (page >= result.totalPages) break;
   }
   const result: SeedResult = { created: 0, updated: 0, skipped: [], stockPerProduct: stock };
-  for (const demo of demoProducts) {
-    let id = existing.get(demo.sku);
+  for (const product of demo.products) {
+    let id = existing.get(product.sku);
     if (id) {
-      await call(broker, "catalog.update", { id, ...demo, active: true });
+      await call(broker, "catalog.update", { id, ...product, active: true });
       result.updated++;
     } else {
       try {
-        id = (await call(broker, "catalog.create", demo)).id;
+        id = (await call(broker, "catalog.create", product)).id;
         result.created++;
       } catch (err) {
         // An inactive product holds the sku; an admin deactivated it on purpose.
         if ((err as { code?: number }).code !== 409) throw err;
-        result.skipped.push(demo.sku);
+        result.skipped.push(product.sku);
         continue;
       }
     }
@@ -96,7 +101,7 @@ function describeOrder(order: Order): string {
 }
 
 /** Custom REPL commands (`npm run dev`, moleculer-runner --repl): `seed` and `checkout-demo`. */
-export const replCommands: ReplCommand[] = [
+export const replCommands = (demo: DemoData): ReplCommand[] => [
   {
     command: "seed",
     description: "Reset the demo catalog and give every demo product DEMO_STOCK (50) units",
@@ -107,9 +112,9 @@ export const replCommands: ReplCommand[] = [
         console.log("--stock must be a whole number ≥ 0");
         return;
       }
-      const result = await seedDemoData(broker, stock);
+      const result = await seedDemoData(broker, demo, stock);
       console.log(
-        `Seeded ${demoProducts.length - result.skipped.length} demo products ` +
+        `Seeded ${demo.products.length - result.skipped.length} demo products ` +
           `(${result.created} created, ${result.updated} reset), ${stock} units each.` +
           (result.skipped.length ? ` Skipped (inactive): ${result.skipped.join(", ")}.` : ""),
       );

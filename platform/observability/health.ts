@@ -2,6 +2,7 @@ import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServiceBroker } from "moleculer";
 import { envInt, isProduction } from "../config/env";
+import { declaredDependencies, hardDependencies } from "./dependencies";
 
 /**
  * Liveness and readiness of one node.
@@ -9,28 +10,13 @@ import { envInt, isProduction } from "../config/env";
  *   liveness   the process and its event loop answer (an HTTP 200 at all)
  *   readiness  the broker has started and is not stopping, the transporter
  *              reaches its server, each local service's store answers, and
- *              every service the local services call has an available
- *              instance somewhere in the cluster
+ *              every service a local service declares as a hard dependency
+ *              (dependencies.ts; or Moleculer's own `dependencies`) has an
+ *              available instance somewhere in the cluster
  *
  * Each check that fails is named in the answer, e.g.
  *   {"status":"unavailable","failing":["transporter"],"checks":{...}}
  */
-
-/**
- * Services each service cannot work without (it calls them on its main
- * paths). A node running `orders` is not ready while no `payments` instance
- * is reachable. A service may add to this with Moleculer's own `dependencies`.
- */
-export const SERVICE_DEPENDENCIES: Record<string, string[]> = {
-  api: [],
-  catalog: [],
-  inventory: ["catalog"],
-  users: [],
-  cart: ["catalog"],
-  orders: ["cart", "inventory", "payments"],
-  payments: [],
-  notifications: [],
-};
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -100,13 +86,13 @@ function localServices(broker: ServiceBroker) {
   return broker.services.filter((s) => !s.name.startsWith("$"));
 }
 
-/** The services the local ones depend on that are not running on this node. */
-export function requiredServices(broker: ServiceBroker, dependencies = SERVICE_DEPENDENCIES): string[] {
+/** The services the local ones cannot work without that are not running on this node. */
+export function requiredServices(broker: ServiceBroker): string[] {
   const local = localServices(broker);
   const localNames = new Set(local.map((s) => s.name));
   const required = new Set<string>();
   for (const service of local) {
-    for (const dep of dependencies[service.name] ?? []) required.add(dep);
+    for (const dep of hardDependencies(declaredDependencies(service.metadata))) required.add(dep);
     const declared = (service.schema as { dependencies?: unknown }).dependencies;
     for (const dep of Array.isArray(declared) ? declared : declared ? [declared] : []) {
       const name = typeof dep === "string" ? dep : (dep as { name?: string }).name;
@@ -121,7 +107,7 @@ function availableServices(broker: ServiceBroker): Set<string> {
   return new Set(list.map((s) => s.name));
 }
 
-export async function readiness(broker: ServiceBroker, dependencies = SERVICE_DEPENDENCIES): Promise<Readiness> {
+export async function readiness(broker: ServiceBroker): Promise<Readiness> {
   const internals = broker as unknown as BrokerInternals;
   const checks: Record<string, CheckResult> = {};
   checks.broker = internals.stopping
@@ -139,7 +125,7 @@ export async function readiness(broker: ServiceBroker, dependencies = SERVICE_DE
   await Promise.all(pending);
 
   const available = availableServices(broker);
-  for (const name of requiredServices(broker, dependencies)) {
+  for (const name of requiredServices(broker)) {
     checks[`service:${name}`] = available.has(name) ? { ok: true } : { ok: false, error: "no available instance" };
   }
 

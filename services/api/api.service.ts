@@ -19,6 +19,13 @@ type Req = IncomingMessage & {
   $route?: { rateLimit?: { store?: { resetTime?: number } } };
 };
 type Meta = { user?: Caller | null; $statusCode?: number };
+/**
+ * moleculer-web also takes a function for rootCallOptions (called per
+ * request, src/index.js); its typings know only the object form.
+ */
+type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
+  rootCallOptions?: ApiSettingsSchema["rootCallOptions"] | typeof requestCallOptions;
+};
 type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
 
 /**
@@ -70,7 +77,7 @@ const json = (res: ServerResponse, type: string, body: string) => {
   res.end(body);
 };
 
-const ApiService: ServiceSchema<ApiSettingsSchema> = {
+const ApiService: ServiceSchema<GatewaySettings> = {
   name: "api",
   mixins: [ApiGateway],
 
@@ -97,7 +104,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
     logResponseData: null,
     log4XXResponses: false,
     // Request id and trace context from X-Request-Id / traceparent (request-ids.ts).
-    rootCallOptions: requestCallOptions as never,
+    rootCallOptions: requestCallOptions,
 
     routes: [
       v1Route({ name: "auth", whitelist: AUTH_ACTIONS, rateLimit: authRateLimit() }),
@@ -121,7 +128,7 @@ const ApiService: ServiceSchema<ApiSettingsSchema> = {
         path: DOCS_PATH,
         mappingPolicy: "restrict",
         bodyParsers: { json: false },
-        use: [serveStatic(swaggerUiDir(), { index: false, redirect: false }) as never],
+        use: [serveStatic<ServerResponse>(swaggerUiDir(), { index: false, redirect: false })],
         aliases: {
           "GET /"(_req: IncomingMessage, res: ServerResponse) {
             json(res, "text/html; charset=utf-8", docsHtml);

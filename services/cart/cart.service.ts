@@ -22,6 +22,9 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
 
   settings: { rest: "/" },
 
+  // Readiness waits for these (platform/observability/dependencies.ts).
+  metadata: { dependsOn: { catalog: "hard" } },
+
   actions: {
     get: {
       rest: "GET /cart",

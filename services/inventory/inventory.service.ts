@@ -51,6 +51,9 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
 
   settings: { rest: "/" },
 
+  // Readiness waits for these (platform/observability/dependencies.ts).
+  metadata: { dependsOn: { catalog: "hard" } },
+
   actions: {
     set: {
       rest: "PUT /inventory/:productId",

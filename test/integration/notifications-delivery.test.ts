@@ -1,5 +1,6 @@
 import { call, emit, type Caller, type Notification, type OrderEvents } from "../../contracts";
 import { checkoutDemo, seedDemoData } from "../../dev/repl-commands";
+import { demoProducts } from "../../services/catalog/demo-products";
 import { serviceSchema, startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
 import type { OrderStore } from "../../services/orders/store";
@@ -23,7 +24,7 @@ describe("order events reach notifications exactly once in effect", () => {
   beforeAll(async () => {
     // No notifications service yet: it is "down" during the first checkout.
     node = await startNode(["users", "catalog", "inventory", "cart", "payments", "orders"]);
-    await seedDemoData(node.broker, 20);
+    await seedDemoData(node.broker, { products: demoProducts }, 20);
   });
   afterAll(() => node?.stop());
 

@@ -139,7 +139,7 @@ describe("readiness of a node whose dependency is missing", () => {
   let broker: ServiceBroker;
   beforeAll(async () => {
     broker = new ServiceBroker({ logger: false, transporter: null });
-    broker.createService({ name: "cart" });
+    broker.createService({ name: "cart", metadata: { dependsOn: { catalog: "hard", notifications: "optional" } } });
     await broker.start();
   });
   afterAll(() => broker.stop());

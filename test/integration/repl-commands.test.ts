@@ -1,5 +1,6 @@
 import { call, type Order } from "../../contracts";
 import { replCommands } from "../../dev/repl-commands";
+import { demoProducts } from "../../services/catalog/demo-products";
 import { startNode, type TestNode } from "../helpers/node";
 
 /** The custom REPL commands, called the way moleculer-repl calls them, against a broker running every service. */
@@ -8,7 +9,7 @@ describe("REPL commands", () => {
   let printed: string[];
 
   const command = (name: string) => {
-    const found = replCommands.find((c) => c.command === name);
+    const found = replCommands({ products: demoProducts }).find((c) => c.command === name);
     if (!found) throw new Error(`no REPL command ${name}`);
     return found;
   };
