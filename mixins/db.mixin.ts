@@ -1,9 +1,11 @@
 import path from "node:path";
 import type { ServiceSchema } from "moleculer";
-import MoleculerDb, { MemoryAdapter, type DbAdapter } from "moleculer-db";
-import MongoAdapter from "moleculer-db-adapter-mongo";
+import MoleculerDb from "moleculer-db";
 import { envOptional, envString, isTest } from "../platform/config/env";
 import { lockDataFile } from "../platform/store/data-lock";
+import { MongoAdapter } from "../platform/store/mongo-adapter";
+import { NedbAdapter } from "../platform/store/nedb-adapter";
+import type { StoreAdapter } from "../platform/store/store-adapter";
 
 /**
  * Storage for one service.
@@ -34,11 +36,11 @@ export function storeKind(): "mongo" | "memory" | "file" {
 }
 
 /** A moleculer-db adapter for the given store location, chosen from the environment. */
-export function createAdapter({ service, collection }: StoreLocation): DbAdapter {
+export function createAdapter({ service, collection }: StoreLocation): StoreAdapter {
   switch (storeKind()) {
     case "mongo": {
       const dbName = `${envString("NAMESPACE", "agora")}_${service}`.replace(/[^\w-]/g, "_");
-      return new MongoAdapter(envString("MONGO_URI", ""), { useUnifiedTopology: true }, dbName) as unknown as DbAdapter;
+      return new MongoAdapter(envString("MONGO_URI", ""), { useUnifiedTopology: true }, dbName);
     }
     case "memory":
       return new NedbAdapter();
@@ -50,36 +52,6 @@ export function createAdapter({ service, collection }: StoreLocation): DbAdapter
   }
 }
 
-type NedbMethod = (...args: unknown[]) => Promise<unknown>;
-type NedbWithAsync = Record<string, NedbMethod> & {
-  updateAsync(q: object, u: object, o: object): Promise<{ numAffected: number; affectedDocuments: unknown }>;
-};
-
-/**
- * moleculer-db's MemoryAdapter calls NeDB through util.promisify around
- * NeDB's callback API, which is itself a callbackify around its promise API:
- * two wrappings per store call. Worse, its `update` promisifies a function
- * that returns a promise, so Node emits and prints deprecation DEP0174 on
- * every update: a stack trace and a stderr line per write, 6% of a checkout's
- * CPU (bench/README.md). NeDB's own promise API gives the same results
- * (`update`: [numAffected, affectedDocuments, upsert], as moleculer-db's).
- */
-class NedbAdapter extends (MemoryAdapter as unknown as new (opts?: object) => DbAdapter & { db: NedbWithAsync }) {
-  override async connect(): Promise<void> {
-    await super.connect();
-    const db = this.db;
-    // Promise.resolve: findOneAsync and countAsync return NeDB cursors, which are thenables.
-    for (const method of ["findOne", "count", "insert", "remove"]) {
-      const direct = db[`${method}Async`].bind(db);
-      db[method] = (...args: unknown[]) => Promise.resolve(direct(...args));
-    }
-    db.update = (query, update, options = {}) =>
-      db
-        .updateAsync(query as object, update as object, options as object)
-        .then((r) => [r.numAffected, r.affectedDocuments, (r as { upsert?: boolean }).upsert ?? false]);
-  }
-}
-
 /** The default moleculer-db actions; each service declares its own instead. */
 const noDefaultActions = Object.fromEntries(
   ["find", "count", "list", "create", "insert", "get", "update", "remove"].map((name) => [name, false]),
@@ -87,7 +59,7 @@ const noDefaultActions = Object.fromEntries(
 
 /** What a service using the mixin can rely on (typing for `this`). */
 export interface DbMethods {
-  adapter: DbAdapter & { find(filters: object): Promise<unknown[]> };
+  adapter: StoreAdapter & { find(filters: object): Promise<unknown[]> };
   transformDocuments<T>(ctx: unknown, params: object, docs: unknown): Promise<T>;
   entityChanged(type: "created" | "updated" | "removed", json: unknown, ctx: unknown, raw?: unknown): Promise<void>;
   ensureUniqueIndex(field: string): Promise<void>;
@@ -107,7 +79,7 @@ export interface DbMethods {
  */
 export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
   return {
-    mixins: [MoleculerDb as unknown as Partial<ServiceSchema>],
+    mixins: [MoleculerDb],
     // A getter, so that every service instance (e.g. two brokers in one test
     // process, or a hot reload) gets its own adapter.
     get adapter() {
@@ -131,12 +103,7 @@ export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
 
       /** An index on one field, in whichever store is in use. */
       async ensureIndex(this: DbMethods, field: string, unique = false) {
-        const adapter = this.adapter as unknown as {
-          db?: { ensureIndexAsync?(o: object): Promise<void> };
-          collection?: { createIndex(spec: object, o: object): Promise<unknown> };
-        };
-        if (adapter.collection) await adapter.collection.createIndex({ [field]: 1 }, { unique });
-        else if (adapter.db?.ensureIndexAsync) await adapter.db.ensureIndexAsync({ fieldName: field, unique });
+        await this.adapter.ensureIndex(field, unique);
       },
     },
     async afterConnected(this: DbMethods & { logger: { info(m: string): void } }) {

@@ -5,7 +5,7 @@ import { get } from "../helpers/http";
 import { startAgoraNode, stopAll } from "../helpers/processes";
 
 /**
- * An NeDB data file belongs to one process (lib/data-lock.ts). A second
+ * An NeDB data file belongs to one process (platform/store/data-lock.ts). A second
  * process on the same DATA_DIR collection must fail at start, saying that
  * replicas need MONGO_URI, instead of silently diverging from the first.
  */

@@ -1,5 +1,6 @@
 import { useMongoStore } from "../helpers/mongo-store";
 import { catalogStoreContract } from "./catalog-store.contract";
+import { docStoreContract } from "./doc-store.contract";
 
 /**
  * The MongoDB adapter path. With MONGO_URI given (a real MongoDB), the
@@ -10,3 +11,5 @@ import { catalogStoreContract } from "./catalog-store.contract";
 const store = useMongoStore("contract");
 
 catalogStoreContract(store);
+// The MongoDB-wire test server does not enforce unique secondary indexes; MongoDB does.
+docStoreContract(store, { enforcesUniqueIndexes: !!process.env.MONGO_URI });

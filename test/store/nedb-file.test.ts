@@ -4,12 +4,14 @@ import path from "node:path";
 import type { Page, Product } from "../../contracts";
 import { startNode } from "../helpers/node";
 import { catalogStoreContract } from "./catalog-store.contract";
+import { docStoreContract } from "./doc-store.contract";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-nedb-"));
 process.env.DATA_DIR = dataDir;
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 catalogStoreContract("NeDB files");
+docStoreContract("NeDB files", { enforcesUniqueIndexes: true });
 
 describe("NeDB file persistence", () => {
   it("keeps data written through the store across a broker restart, and seeds only once", async () => {

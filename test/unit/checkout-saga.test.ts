@@ -1,5 +1,5 @@
+import { NedbAdapter } from "../../platform/store/nedb-adapter";
 import { Errors, ServiceBroker } from "moleculer";
-import { MemoryAdapter, type DbAdapter } from "moleculer-db";
 import type { Card, Cart, Payment, StockItem } from "../../contracts";
 import {
   checkout,
@@ -119,7 +119,7 @@ class FakeShop implements CheckoutPorts {
 
 describe("checkout saga", () => {
   let broker: ServiceBroker;
-  let adapter: DbAdapter;
+  let adapter: NedbAdapter;
   let store: OrderStore;
   let shop: FakeShop;
   let clock: number;
@@ -149,7 +149,7 @@ describe("checkout saga", () => {
   });
 
   beforeEach(async () => {
-    adapter = new MemoryAdapter() as unknown as DbAdapter;
+    adapter = new NedbAdapter();
     adapter.init(broker, broker.createService({ name: `orders-${Math.random().toString(36).slice(2)}` }));
     await adapter.connect();
     clock = Date.parse("2030-01-01T00:00:00Z");

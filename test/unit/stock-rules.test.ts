@@ -1,4 +1,4 @@
-import { MemoryAdapter, type DbAdapter } from "moleculer-db";
+import { NedbAdapter } from "../../platform/store/nedb-adapter";
 import { DocStore } from "../../platform/store/doc-store";
 import { OutOfStock, StockLedger } from "../../services/inventory/stock-ledger";
 import {
@@ -51,7 +51,7 @@ describe("stock rules", () => {
 describe("stock ledger (NeDB in memory, no broker)", () => {
   async function ledger(): Promise<StockLedger> {
     const open = async () => {
-      const adapter = new MemoryAdapter() as unknown as DbAdapter;
+      const adapter = new NedbAdapter();
       adapter.init({} as never, {} as never);
       await adapter.connect();
       return adapter;

@@ -1,0 +1,168 @@
+import Datastore from "@seald-io/nedb";
+import type { Service, ServiceBroker } from "moleculer";
+import type { CountOptions, CursorOptions, FilterOptions, QueryOptions } from "moleculer-db";
+import { isDuplicateKeyError } from "../core/errors";
+import { sortSpec, type StoreAdapter, type StoredDoc } from "./store-adapter";
+
+type Doc = Record<string, unknown>;
+
+/**
+ * The embedded store: moleculer-db's adapter interface implemented directly
+ * over NeDB's promise API (moleculer-db documents custom adapters).
+ * moleculer-db's own MemoryAdapter wraps NeDB's callback API, itself a
+ * wrapper around the promise API, in util.promisify, and its `update`
+ * promisifies a function that returns a promise, so Node prints deprecation
+ * DEP0174 with a stack trace on every write (6% of a checkout's CPU,
+ * bench/README.md). Without `filename` the data lives in memory.
+ */
+export class NedbAdapter implements StoreAdapter {
+  private store?: Datastore<object>;
+
+  constructor(private readonly opts: { filename?: string } = {}) {}
+
+  private get db(): Datastore<object> {
+    if (!this.store) throw new Error("The NeDB store is not connected.");
+    return this.store;
+  }
+
+  init(_broker: ServiceBroker, _service: Service): void {}
+
+  async connect(): Promise<void> {
+    this.store = new Datastore<object>(this.opts.filename ? { filename: this.opts.filename } : {});
+    await this.store.loadDatabaseAsync();
+  }
+
+  async disconnect(): Promise<void> {
+    this.store = undefined;
+  }
+
+  // moleculer-db's adapter interface
+
+  find(filters: FilterOptions): Promise<object[]> {
+    return this.createCursor(filters);
+  }
+
+  async findOne<Q extends QueryOptions>(query: Q): Promise<object> {
+    return this.db.findOneAsync(query);
+  }
+
+  async findById(id: unknown): Promise<object> {
+    return this.db.findOneAsync({ _id: id });
+  }
+
+  async findByIds(ids: (string | number)[]): Promise<object[]> {
+    return this.db.findAsync({ _id: { $in: ids } });
+  }
+
+  async count(filters: CountOptions = {}): Promise<number> {
+    if (filters.search) return (await this.createCursor(filters)).length;
+    return this.db.countAsync(filters.query ?? {});
+  }
+
+  insert(entity: object): Promise<object> {
+    return this.db.insertAsync(entity);
+  }
+
+  insertMany(...entities: object[]): Promise<object[]> {
+    return this.db.insertAsync(entities.flat());
+  }
+
+  async updateMany<Q extends QueryOptions>(query: Q, update: object): Promise<number> {
+    return (await this.db.updateAsync(query, update, { multi: true })).numAffected;
+  }
+
+  async updateById(id: string | number, update: object): Promise<object> {
+    const res = await this.db.updateAsync({ _id: id }, update, { returnUpdatedDocs: true });
+    return res.affectedDocuments as object;
+  }
+
+  removeMany(query: QueryOptions): Promise<number> {
+    return this.db.removeAsync(query, { multi: true });
+  }
+
+  removeById(id: number | string): Promise<number> {
+    return this.db.removeAsync({ _id: id }, {});
+  }
+
+  async clear(): Promise<void> {
+    await this.db.removeAsync({}, { multi: true });
+  }
+
+  entityToObject(entity: object): object {
+    return entity;
+  }
+
+  /** A query over `filters` (query, search in searchFields, sort, offset, limit); await it for the documents. */
+  createCursor(params: CursorOptions = {}): Datastore.Cursor<object[]> {
+    const search = typeof params.search === "string" ? params.search.toLowerCase() : "";
+    const fields = typeof params.searchFields === "string" ? params.searchFields.split(" ") : params.searchFields;
+    const query = search
+      ? {
+          $where(this: Doc) {
+            const values = fields?.length ? fields.map((f) => this[f]) : Object.values(this);
+            return values.some((v) => String(v).toLowerCase().includes(search));
+          },
+        }
+      : (params.query ?? {});
+    let cursor = this.db.findAsync(query);
+    if (params.sort) cursor = cursor.sort(sortSpec(typeof params.sort === "string" ? [params.sort] : params.sort));
+    if (typeof params.offset === "number" && params.offset > 0) cursor = cursor.skip(params.offset);
+    if (typeof params.limit === "number" && params.limit > 0) cursor = cursor.limit(params.limit);
+    return cursor;
+  }
+
+  beforeSaveTransformID(entity: object, idField: string): object {
+    const { [idField]: id, ...rest } = entity as Doc;
+    return idField !== "_id" && id !== undefined ? { ...structuredClone(rest), _id: id } : structuredClone(entity);
+  }
+
+  afterRetrieveTransformID(entity: object, idField: string): object {
+    if (idField === "_id") return entity;
+    const { _id, ...rest } = entity as Doc;
+    return { ...rest, [idField]: _id };
+  }
+
+  // Agora's conditional operations (why: platform/store/store-adapter.ts)
+
+  async getDoc(id: string): Promise<StoredDoc | null> {
+    return (await this.db.findOneAsync<StoredDoc>({ _id: id })) ?? null;
+  }
+
+  getDocs(ids: string[]): Promise<StoredDoc[]> {
+    return this.db.findAsync<StoredDoc>({ _id: { $in: ids } });
+  }
+
+  async findDocs(query: object, window: { sort?: string[]; offset?: number; limit?: number } = {}) {
+    return (await this.createCursor({ query, ...window })) as StoredDoc[];
+  }
+
+  async countDocs(query: object): Promise<number> {
+    return this.db.countAsync(query);
+  }
+
+  async insertDoc(doc: StoredDoc): Promise<boolean> {
+    try {
+      await this.db.insertAsync(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async updateDoc(id: string, condition: object, update: object): Promise<StoredDoc | null> {
+    const res = await this.db.updateAsync<StoredDoc>({ ...condition, _id: id }, update, {
+      returnUpdatedDocs: true,
+      multi: false,
+    });
+    return (res.affectedDocuments as StoredDoc | null) ?? null;
+  }
+
+  async removeDoc(id: string, condition: object): Promise<boolean> {
+    return (await this.db.removeAsync({ ...condition, _id: id }, { multi: false })) > 0;
+  }
+
+  ensureIndex(field: string, unique: boolean): Promise<void> {
+    return this.db.ensureIndexAsync({ fieldName: field, unique });
+  }
+}
