@@ -1,0 +1,166 @@
+package main
+
+import (
+	"time"
+
+	"agora/services/recommendations/domain"
+	"agora/services/recommendations/moleculer"
+	"agora/services/recommendations/store"
+)
+
+// Recommender is the recommendations service: actions, events and wiring.
+// The rules live in domain/, the data access in store/.
+type Recommender struct {
+	nodeID  string
+	store   *store.Store
+	model   *domain.CoPurchases
+	metrics *moleculer.Metrics
+	log     *moleculer.Logger
+}
+
+// Result of recommendations.forProduct.
+type Result struct {
+	ProductID  string   `json:"productId"`
+	ProductIDs []string `json:"productIds"`
+	// Basis: "orders" (bought together) or "category" (nothing learned yet).
+	Basis  string `json:"basis"`
+	NodeID string `json:"nodeID"`
+}
+
+// OrderConfirmed is the part of the order.confirmed payload used here
+// (contracts/orders.ts).
+type OrderConfirmed struct {
+	EventID string `json:"eventId"`
+	OrderID string `json:"orderId"`
+	Items   []struct {
+		ProductID string `json:"productId"`
+	} `json:"items"`
+}
+
+func NewRecommender(nodeID string, s *store.Store, m *moleculer.Metrics, log *moleculer.Logger) *Recommender {
+	m.Declare("agora_recommendations_orders_recorded_total", "counter", "order.confirmed events this node received and recorded")
+	m.Declare("agora_recommendations_orders_known", "gauge", "distinct orders this node learned from (its own and other replicas')")
+	m.Declare("agora_recommendations_answers_total", "counter", "recommendations answered, by basis (orders or category)")
+	return &Recommender{nodeID: nodeID, store: s, model: domain.NewCoPurchases(), metrics: m, log: log.Module("recommendations")}
+}
+
+func (r *Recommender) Service() *moleculer.Service {
+	return &moleculer.Service{
+		Name: "recommendations",
+		Actions: []moleculer.Action{
+			{Name: "forProduct", Params: domain.ParamsSchema, Handler: r.forProduct},
+		},
+		Events: []moleculer.Listener{
+			// Group "recommendations": each order reaches one replica.
+			{Event: "order.confirmed", Handler: r.orderConfirmed},
+		},
+	}
+}
+
+// Refresh learns what any replica appended to the store since last time.
+func (r *Recommender) Refresh() error {
+	err := r.store.Replay(func(p domain.Purchase) { r.model.Learn(p) })
+	r.metrics.Set("agora_recommendations_orders_known", float64(r.model.Orders()))
+	return err
+}
+
+// RefreshLoop keeps up with the other replicas between calls.
+func (r *Recommender) RefreshLoop(stop <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if err := r.Refresh(); err != nil {
+				r.log.Warnf("Reading the store failed: %v", err)
+			}
+		}
+	}
+}
+
+func (r *Recommender) forProduct(ctx *moleculer.Context) (any, error) {
+	p, issues := domain.ParseParams(ctx.Params)
+	if len(issues) > 0 {
+		return nil, moleculer.NewValidationError(toValidation(issues))
+	}
+	if err := r.Refresh(); err != nil {
+		return nil, moleculer.NewServerError("The recommendations store cannot be read.", "STORE_UNAVAILABLE")
+	}
+	result := Result{ProductID: p.ProductID, ProductIDs: []string{}, Basis: "orders", NodeID: r.nodeID}
+	for _, ranked := range r.model.BoughtWith(p.ProductID, p.Limit) {
+		result.ProductIDs = append(result.ProductIDs, ranked.ProductID)
+	}
+	if len(result.ProductIDs) == 0 {
+		ids, err := r.sameCategory(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		result.ProductIDs, result.Basis = ids, "category"
+	}
+	r.metrics.Add("agora_recommendations_answers_total", 1, "basis", result.Basis)
+	return result, nil
+}
+
+// sameCategory: nothing learned about the product, so other products of its
+// category (a 404 from the catalog stays a 404).
+func (r *Recommender) sameCategory(ctx *moleculer.Context, p domain.Params) ([]string, error) {
+	var product struct {
+		ID       string `json:"id"`
+		Category string `json:"category"`
+	}
+	if err := ctx.Call("catalog.get", map[string]any{"id": p.ProductID}, &product); err != nil {
+		return nil, err
+	}
+	var page struct {
+		Rows []struct {
+			ID string `json:"id"`
+		} `json:"rows"`
+	}
+	if err := ctx.Call("catalog.list", map[string]any{"category": product.Category, "pageSize": p.Limit + 1, "sort": "name"}, &page); err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	for _, row := range page.Rows {
+		if row.ID != p.ProductID && len(ids) < p.Limit {
+			ids = append(ids, row.ID)
+		}
+	}
+	return ids, nil
+}
+
+func (r *Recommender) orderConfirmed(ctx *moleculer.Context) error {
+	var ev OrderConfirmed
+	if err := ctx.Bind(&ev); err != nil {
+		return err
+	}
+	purchase := domain.Purchase{EventID: ev.EventID, OrderID: ev.OrderID}
+	for _, item := range ev.Items {
+		purchase.ProductIDs = append(purchase.ProductIDs, item.ProductID)
+	}
+	if len(purchase.ProductIDs) == 0 {
+		r.log.Warnf("order.confirmed %s has no items; nothing to learn.", ev.OrderID)
+		return nil
+	}
+	// A redelivered event is already in the store: count it once.
+	if err := r.Refresh(); err != nil {
+		return err
+	}
+	if r.model.Knows(purchase) {
+		return nil
+	}
+	if err := r.store.Append(purchase); err != nil {
+		return err
+	}
+	r.metrics.Add("agora_recommendations_orders_recorded_total", 1)
+	return r.Refresh()
+}
+
+func toValidation(issues []domain.Issue) []moleculer.ValidationIssue {
+	out := make([]moleculer.ValidationIssue, len(issues))
+	for i, is := range issues {
+		out[i] = moleculer.ValidationIssue{Type: is.Type, Message: is.Message, Field: is.Field, Expected: is.Expected, Actual: is.Actual}
+	}
+	return out
+}
