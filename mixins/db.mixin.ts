@@ -52,6 +52,17 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
   }
 }
 
+/** An index the service's queries need; unique ones refuse a second document with the same value. */
+export interface IndexSpec {
+  field: string;
+  unique?: boolean;
+}
+
+export interface DbMixinOptions extends StoreLocation {
+  /** Created after connecting, before prepareStore: every index of the collection in one place. */
+  indexes?: IndexSpec[];
+}
+
 /** The default moleculer-db actions; each service declares its own instead. */
 const noDefaultActions = Object.fromEntries(
   ["find", "count", "list", "create", "insert", "get", "update", "remove"].map((name) => [name, false]),
@@ -77,7 +88,7 @@ export interface DbMethods {
  * `cache.clean.<service>` after every write and each node clears its own
  * cache when it hears it, so no node serves stale reads after a write.
  */
-export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
+export function dbMixin({ indexes = [], ...location }: DbMixinOptions): Partial<ServiceSchema> {
   return {
     mixins: [MoleculerDb],
     // A getter, so that every service instance (e.g. two brokers in one test
@@ -107,6 +118,7 @@ export function dbMixin(location: StoreLocation): Partial<ServiceSchema> {
       },
     },
     async afterConnected(this: DbMethods & { logger: { info(m: string): void } }) {
+      for (const { field, unique = false } of indexes) await this.ensureIndex(field, unique);
       await this.prepareStore?.();
       if (this.seedDB && (await this.adapter.count()) === 0) {
         await this.seedDB();

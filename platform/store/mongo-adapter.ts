@@ -54,6 +54,14 @@ export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
     return typeof id === "string" ? id : this.objectIDToString(id);
   }
 
+  /** moleculer-db's updateById, without the option the driver warns is deprecated (returnOriginal). */
+  override async updateById(id: string | number, update: object): Promise<object> {
+    const res = await this.docs.findOneAndUpdate({ _id: this.stringToObjectID(id) }, update, {
+      returnDocument: "after",
+    });
+    return res.value as object;
+  }
+
   async getDoc(id: string): Promise<StoredDoc | null> {
     return this.out(await this.docs.findOne({ _id: this.key(id) }));
   }

@@ -1,4 +1,4 @@
 import { usersRegistrationScenario } from "./users-registration.scenario";
 
-// Stores are in memory under jest (NeDB, the moleculer-db MemoryAdapter).
+// Stores are in memory under jest (NeDB, platform/store/nedb-adapter.ts).
 usersRegistrationScenario("NeDB");
