@@ -45,7 +45,7 @@ type Broker struct {
 	services   []*Service
 	actions    map[string]Action
 	listeners  map[string][]boundListener
-	seq        int64
+	seq        atomic.Int64
 
 	mu       sync.Mutex
 	pending  map[string]*pendingCall
@@ -120,7 +120,7 @@ func (b *Broker) Start() error {
 	// Moleculer waits as long for the INFO answers before it calls itself started.
 	time.Sleep(500 * time.Millisecond)
 	b.started.Store(true)
-	b.seq = 1
+	b.seq.Store(1)
 	b.publish(PacketInfo, "", b.localInfo())
 	go b.heartbeatLoop()
 	b.log.Infof("ServiceBroker with %d service(s) started successfully (protocol v%s, Go node).", len(b.services), ProtocolVersion)
@@ -135,7 +135,7 @@ func (b *Broker) Stop() {
 		return
 	}
 	b.log.Infof("Stopping: announcing no services, waiting for calls in flight...")
-	b.seq++
+	b.seq.Add(1)
 	b.publish(PacketInfo, "", b.localInfo())
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
@@ -261,7 +261,7 @@ func (b *Broker) localInfo() *Info {
 		Config:     map[string]any{},
 		InstanceID: b.instanceID,
 		Metadata:   map[string]any{},
-		Seq:        b.seq,
+		Seq:        b.seq.Load(),
 	}
 }
 

@@ -210,7 +210,7 @@ func TestInfoHasMoleculersShape(t *testing.T) {
 		Actions: []Action{{Name: "forProduct", Params: map[string]any{"productId": "string"}}},
 		Events:  []Listener{{Event: "order.confirmed"}}})
 	b.started.Store(true)
-	b.seq = 1
+	b.seq.Store(1)
 	out, err := Encode("go-test", b.localInfo())
 	if err != nil {
 		t.Fatal(err)

@@ -222,3 +222,10 @@ func (r *Registry) EventNodes(event string) []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// actionNodesLocked is actionNodes for callers outside the lock (tests).
+func (r *Registry) actionNodesLocked(action string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.actionNodes(action)
+}
