@@ -2,7 +2,7 @@ import type { CallingOptions, Context, ServiceBroker } from "moleculer";
 import type { catalogContract, CatalogEvents } from "./catalog";
 import type { CallableActions } from "./define";
 import type { usersContract } from "./users";
-import type { InventoryActions, InventoryEvents } from "./inventory";
+import type { inventoryContract } from "./inventory";
 import type { PaymentsActions } from "./payments";
 import type { cartContract } from "./cart";
 import type { OrderEvents, ordersContract } from "./orders";
@@ -27,14 +27,14 @@ export interface ActionContracts
   extends
     CallableActions<typeof catalogContract>,
     CallableActions<typeof usersContract>,
-    InventoryActions,
+    CallableActions<typeof inventoryContract>,
     PaymentsActions,
     CallableActions<typeof cartContract>,
     CallableActions<typeof ordersContract>,
     NotificationsActions {}
 
 /** Every event payload, by event name. */
-export interface EventContracts extends CatalogEvents, InventoryEvents, OrderEvents {}
+export interface EventContracts extends CatalogEvents, OrderEvents {}
 
 export type ActionName = keyof ActionContracts;
 export type ParamsOf<N extends ActionName> = ActionContracts[N]["params"];

@@ -1,3 +1,6 @@
+import { idRule } from "../platform/core/ids";
+import { action, contract, returns } from "./define";
+
 export interface StockLevel {
   productId: string;
   /** What can still be bought. */
@@ -22,27 +25,44 @@ export interface Reservation {
   items: StockItem[];
 }
 
-export interface InventoryActions {
+const MAX_STOCK = 1_000_000;
+
+/*
+ * Quantities are integers in a sane range; ids have the entity-id shape, so
+ * nothing but a plain string ever reaches a store query (no operator injection).
+ */
+const quantity = { type: "number", integer: true, min: 0, max: MAX_STOCK } as const;
+const byOrder = { $$strict: true, orderId: idRule } as const;
+
+export const inventoryContract = contract("inventory", {
   /** PUT /inventory/:productId (admin): sets the available quantity. */
-  "inventory.set": { params: { productId: string; quantity: number }; result: StockLevel };
+  set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>()),
   /** Internal. Unknown product → a zero level. */
-  "inventory.get": { params: { productId: string }; result: StockLevel };
+  get: action({ $$strict: true, productId: idRule }, returns<StockLevel>()),
   /** Internal: available quantity per product id (missing ids → 0). */
-  "inventory.availability": { params: { productIds: string[] }; result: Record<string, number> };
+  availability: action(
+    { $$strict: true, productIds: { type: "array", items: idRule, max: 1000 } },
+    returns<Record<string, number>>(),
+  ),
   /** Internal, idempotent by orderId. All items or none; not enough stock → 409 OUT_OF_STOCK. */
-  "inventory.reserve": { params: { orderId: string; items: StockItem[] }; result: Reservation };
+  reserve: action(
+    {
+      $$strict: true,
+      orderId: idRule,
+      items: {
+        type: "array",
+        min: 1,
+        max: 100,
+        items: { type: "object", strict: true, props: { productId: idRule, quantity: { ...quantity, min: 1 } } },
+      },
+    },
+    returns<Reservation>(),
+  ),
   /**
    * Internal, idempotent by orderId: gives reserved stock back (no-op if committed). No reservation →
    * null, and a later reserve for that order answers RELEASED without holding stock.
    */
-  "inventory.release": { params: { orderId: string }; result: Reservation | null };
+  release: action(byOrder, returns<Reservation | null>()),
   /** Internal, idempotent by orderId: reserved stock becomes sold. Released → 409 RESERVATION_RELEASED; none → 404. */
-  "inventory.commit": { params: { orderId: string }; result: Reservation };
-}
-
-export interface InventoryEvents {
-  /** Available stock of a product dropped below the threshold (INVENTORY_LOW_THRESHOLD). */
-  "inventory.low": { productId: string; available: number; threshold: number };
-  /** Available stock of some products changed (cache invalidation for readers); broadcast to every node. */
-  "inventory.changed": { productIds: string[] };
-}
+  commit: action(byOrder, returns<Reservation>()),
+});

@@ -1,52 +1,42 @@
-import { Errors, type Context, type ServiceBroker, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { Errors, type Context, type ServiceBroker } from "moleculer";
 import type { DbAdapter } from "moleculer-db";
-import {
-  call,
-  emit,
-  type EventContracts,
-  type Product,
-  type Reservation,
-  type StockItem,
-  type StockLevel,
-} from "../../contracts";
-import { createAdapter, dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { DocStore } from "../../platform/store/doc-store";
+import { call, defineService, inventoryContract, type EventContracts } from "../../contracts";
+import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { envInt } from "../../platform/config/env";
 import { NotFoundError } from "../../platform/core/errors";
 import { stockLevel } from "../../platform/observability/business-metrics";
-import { availabilityParams, getParams, orderParams, reserveParams, setParams } from "./inventory.params";
-import { NotCommittable, OutOfStock, StockLedger, type LedgerResult } from "./stock-ledger";
-import { isLowAfterChange, toReservation, toStockLevel, type LevelDoc, type ReservationDoc } from "./stock.rules";
+import { NotCommittable, OutOfStock, StockLedger, type LedgerResult } from "./domain/stock-ledger";
+import { toReservation, toStockLevel } from "./domain/stock.rules";
+import { InventoryStore, reservationsAdapter } from "./store";
 
 /**
- *   INVENTORY_LOW_THRESHOLD  `inventory.low` fires when available stock drops below it (5)
+ *   INVENTORY_LOW_THRESHOLD  products below it are counted by agora_products_low_stock (5)
  *   INVENTORY_INITIAL_STOCK  available stock of a product inventory first hears of (0);
  *                            `npm run dev` sets it to DEMO_STOCK (50) so the demo shop can sell
  */
 const lowThreshold = () => envInt("INVENTORY_LOW_THRESHOLD", 5);
 const initialStock = () => envInt("INVENTORY_INITIAL_STOCK", 0);
 
-/** Whether some node runs the catalog (the registry also takes no node id; its typing insists on one). */
+/** Whether some node runs the catalog. */
 function catalogRunning(broker: ServiceBroker): boolean {
-  return (broker.registry as unknown as { hasService(name: string): boolean }).hasService("catalog");
+  return broker.registry.getServiceList({ onlyAvailable: true }).some((s) => s.name === "catalog");
 }
 
 interface InventoryThis {
+  store: InventoryStore;
   ledger: StockLedger;
   reservationsAdapter: DbAdapter;
   stockReconciled: boolean;
 }
 
 interface InventoryMethods {
-  afterMove(ctx: Context, result: LedgerResult, decreased: boolean): Promise<void>;
-  announce(ctx: Context | null, productIds: string[]): Promise<void>;
+  afterMove(result: LedgerResult): Promise<void>;
   reconcileWithCatalog(): Promise<void>;
   translate(err: unknown): never;
 }
 
 /** Stock per product; reservations for checkouts in progress, idempotent by orderId. */
-const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & InventoryMethods & InventoryThis> = {
-  name: "inventory",
+export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inventoryContract, {
   mixins: [dbMixin({ service: "inventory", collection: "stock_levels" })],
 
   settings: { rest: "/" },
@@ -58,48 +48,40 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
     set: {
       rest: "PUT /inventory/:productId",
       auth: "admin",
-      params: setParams,
-      async handler(ctx: Context<{ productId: string; quantity: number }>): Promise<StockLevel> {
+      async handler(ctx) {
         const { productId, quantity } = ctx.params;
         // Stock only for products that exist; the catalog owns that answer.
         await call(ctx, "catalog.get", { id: productId });
-        const { before, level } = await this.ledger.setAvailable(productId, quantity);
-        if (before !== quantity) await this.announce(ctx, [productId]);
+        const { level } = await this.ledger.setAvailable(productId, quantity);
         stockLevel(this.broker, productId, quantity, lowThreshold());
-        if (isLowAfterChange(before, quantity, lowThreshold())) {
-          await emit(ctx, "inventory.low", { productId, available: quantity, threshold: lowThreshold() });
-        }
         return toStockLevel(level, productId);
       },
     },
 
     get: {
       visibility: "public",
-      params: getParams,
-      async handler(ctx: Context<{ productId: string }>): Promise<StockLevel> {
-        return toStockLevel(await this.ledger.levels.get(ctx.params.productId), ctx.params.productId);
+      async handler(ctx) {
+        return toStockLevel(await this.store.level(ctx.params.productId), ctx.params.productId);
       },
     },
 
     availability: {
       visibility: "public",
-      params: availabilityParams,
-      async handler(ctx: Context<{ productIds: string[] }>): Promise<Record<string, number>> {
+      async handler(ctx) {
         const ids = [...new Set(ctx.params.productIds)];
         const result: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
         if (ids.length === 0) return result;
-        for (const level of await this.ledger.levels.getMany(ids)) result[level.productId] = level.available;
+        for (const level of await this.store.levelsOf(ids)) result[level.productId] = level.available;
         return result;
       },
     },
 
     reserve: {
       visibility: "public",
-      params: reserveParams,
-      async handler(ctx: Context<{ orderId: string; items: StockItem[] }>): Promise<Reservation> {
+      async handler(ctx) {
         try {
           const result = await this.ledger.reserve(ctx.params.orderId, ctx.params.items);
-          await this.afterMove(ctx, result, true);
+          await this.afterMove(result);
           return toReservation(result.reservation);
         } catch (err) {
           this.translate(err);
@@ -109,22 +91,20 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
 
     release: {
       visibility: "public",
-      params: orderParams,
-      async handler(ctx: Context<{ orderId: string }>): Promise<Reservation | null> {
+      async handler(ctx) {
         const result = await this.ledger.release(ctx.params.orderId);
         if (!result) return null;
-        await this.afterMove(ctx, result, false);
+        await this.afterMove(result);
         return toReservation(result.reservation);
       },
     },
 
     commit: {
       visibility: "public",
-      params: orderParams,
-      async handler(ctx: Context<{ orderId: string }>): Promise<Reservation> {
+      async handler(ctx) {
         try {
           const result = await this.ledger.commit(ctx.params.orderId);
-          await this.afterMove(ctx, result, false);
+          await this.afterMove(result);
           return toReservation(result.reservation);
         } catch (err) {
           this.translate(err);
@@ -134,8 +114,8 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
   },
 
   events: {
-    async "catalog.product.created"(ctx: Context<Product>) {
-      if (await this.ledger.ensureLevel(ctx.params.id, initialStock())) await this.announce(ctx, [ctx.params.id]);
+    async "catalog.product.created"(ctx: Context<EventContracts["catalog.product.created"]>) {
+      await this.ledger.ensureLevel(ctx.params.id, initialStock());
     },
 
     // Products created while no inventory node ran (or while this one was
@@ -147,45 +127,26 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
   },
 
   methods: {
-    async afterMove(ctx: Context, result: LedgerResult, decreased: boolean): Promise<void> {
+    /** Keeps the low-stock gauge current for the products a move touched. */
+    async afterMove(result: LedgerResult): Promise<void> {
       if (result.touched.length === 0) return;
-      await this.announce(ctx, result.touched);
-      if (!decreased) return;
-      const threshold = lowThreshold();
-      for (const level of await this.ledger.levels.getMany(result.touched)) {
-        stockLevel(this.broker, level.productId, level.available, threshold);
-        const item = result.reservation.items.find((i) => i.productId === level.productId);
-        if (item && isLowAfterChange(level.available + item.quantity, level.available, threshold)) {
-          await emit(ctx, "inventory.low", { productId: level.productId, available: level.available, threshold });
-        }
+      for (const level of await this.store.levelsOf(result.touched)) {
+        stockLevel(this.broker, level.productId, level.available, lowThreshold());
       }
-    },
-
-    /**
-     * Broadcast, not emit: every node that caches product availability (each
-     * catalog instance, not just one per service) has to hear it.
-     */
-    async announce(ctx: Context | null, productIds: string[]): Promise<void> {
-      const payload: EventContracts["inventory.changed"] = { productIds };
-      if (ctx) await ctx.broadcast("inventory.changed", payload);
-      else await this.broker.broadcast("inventory.changed", payload);
     },
 
     async reconcileWithCatalog(): Promise<void> {
       this.stockReconciled = true;
       try {
-        const created: string[] = [];
+        let created = 0;
         for (let page = 1; ; page++) {
           const result = await call(this.broker, "catalog.list", { page, pageSize: 100 });
           for (const product of result.rows) {
-            if (await this.ledger.ensureLevel(product.id, initialStock())) created.push(product.id);
+            if (await this.ledger.ensureLevel(product.id, initialStock())) created++;
           }
           if (page >= result.totalPages) break;
         }
-        if (created.length) {
-          this.logger.info(`Created stock levels for ${created.length} products (${initialStock()} each).`);
-          await this.announce(null, created);
-        }
+        if (created) this.logger.info(`Created stock levels for ${created} products (${initialStock()} each).`);
       } catch (err) {
         this.stockReconciled = false;
         this.logger.warn("Could not create stock levels for the catalog's products:", (err as Error).message);
@@ -209,26 +170,17 @@ const InventoryService: ServiceSchema<ServiceSettingSchema, DbMethods & Inventor
 
   created() {
     this.stockReconciled = false;
-    // A second collection of this service: reservations, keyed by orderId.
-    this.reservationsAdapter = createAdapter({ service: "inventory", collection: "stock_reservations" });
-    this.reservationsAdapter.init(this.broker, {
-      schema: { collection: "stock_reservations" },
-      logger: this.logger,
-    } as never);
+    this.reservationsAdapter = reservationsAdapter(this.broker, this.logger);
   },
 
   async started() {
     await this.reservationsAdapter.connect();
-    this.ledger = new StockLedger(
-      new DocStore<LevelDoc>(this.adapter),
-      new DocStore<ReservationDoc>(this.reservationsAdapter),
-    );
+    this.store = new InventoryStore(this.adapter, this.reservationsAdapter);
+    this.ledger = new StockLedger(this.store);
     if (catalogRunning(this.broker)) await this.reconcileWithCatalog();
   },
 
   async stopped() {
     await this.reservationsAdapter.disconnect();
   },
-};
-
-export default InventoryService;
+});

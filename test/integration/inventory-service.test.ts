@@ -1,28 +1,13 @@
-import type { ServiceSchema } from "moleculer";
-import { call, type InventoryEvents, type Product } from "../../contracts";
+import { call, type Product } from "../../contracts";
 import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
-import type { StockLedger } from "../../services/inventory/stock-ledger";
-import { stockTotal } from "../../services/inventory/stock.rules";
+import { stockTotal } from "../../services/inventory/domain/stock.rules";
+import type { InventoryStore } from "../../services/inventory/store";
 
-/** Inventory on a local broker with the catalog: idempotency, all-or-nothing, crash convergence, events. */
+/** Inventory on a local broker with the catalog: idempotency, all-or-nothing, crash convergence. */
 describe("inventory service", () => {
   let node: TestNode;
-  const seen: { low: InventoryEvents["inventory.low"][]; changed: string[][] } = { low: [], changed: [] };
-
-  const listener: ServiceSchema = {
-    name: "inventory-listener",
-    events: {
-      "inventory.low"(ctx: { params: InventoryEvents["inventory.low"] }) {
-        seen.low.push(ctx.params);
-      },
-      "inventory.changed"(ctx: { params: InventoryEvents["inventory.changed"] }) {
-        seen.changed.push(ctx.params.productIds);
-      },
-    },
-  };
-
   let counter = 0;
   async function product(stock: number): Promise<Product> {
     const created = await call(node.broker, "catalog.create", {
@@ -36,12 +21,10 @@ describe("inventory service", () => {
     return created;
   }
   const level = (productId: string) => call(node.broker, "inventory.get", { productId });
-  const ledger = () => (node.broker.getLocalService("inventory") as unknown as { ledger: StockLedger }).ledger;
+  const store = () => (node.broker.getLocalService("inventory") as unknown as { store: InventoryStore }).store;
 
   beforeAll(async () => {
     node = await startNode(["catalog", "inventory"]);
-    node.broker.createService(listener);
-    await node.broker.waitForServices(["inventory-listener"]);
   });
   afterAll(async () => {
     await node?.stop();
@@ -55,10 +38,10 @@ describe("inventory service", () => {
       currency: "EUR",
       category: "test",
     });
-    const stored = await eventually(() => ledger().levels.get(created.id));
+    const stored = await eventually(() => store().levels.get(created.id));
     expect(stored).toMatchObject({ available: 0, reserved: 0, committed: 0 });
     const demo = await call(node.broker, "catalog.list", { pageSize: 100 });
-    await eventually(async () => (await ledger().levels.getMany(demo.rows.map((p) => p.id))).length === demo.total);
+    await eventually(async () => (await store().levels.getMany(demo.rows.map((p) => p.id))).length === demo.total);
   });
 
   it("sets the available quantity and keeps reserved and committed", async () => {
@@ -166,7 +149,7 @@ describe("inventory service", () => {
         { productId: b.id, quantity: 3 },
       ].sort((x, y) => x.productId.localeCompare(y.productId));
       const now = new Date().toISOString();
-      await ledger().reservations.insert({
+      await store().reservations.insert({
         _id: orderId,
         orderId,
         state: "RESERVING",
@@ -175,7 +158,7 @@ describe("inventory service", () => {
         updatedAt: now,
       });
       const [first] = items;
-      await ledger().levels.update(
+      await store().levels.update(
         first.productId,
         {},
         {
@@ -224,9 +207,9 @@ describe("inventory service", () => {
       const { orderId, items, invariant } = await halfReserved();
       await call(node.broker, "inventory.reserve", { orderId, items });
       // Commit stopped after its first product: state written, one row sold.
-      await ledger().reservations.update(orderId, {}, { $set: { state: "COMMITTING" } });
+      await store().reservations.update(orderId, {}, { $set: { state: "COMMITTING" } });
       const [first] = items;
-      await ledger().levels.update(
+      await store().levels.update(
         first.productId,
         {},
         {
@@ -241,18 +224,6 @@ describe("inventory service", () => {
         expect(await level(item.productId)).toMatchObject({ reserved: 0, committed: item.quantity });
       await invariant();
     });
-  });
-
-  it("emits inventory.changed on every change and inventory.low when stock drops below the threshold", async () => {
-    const p = await product(6);
-    await eventually(() => seen.changed.some((ids) => ids.includes(p.id)));
-    seen.changed.length = 0;
-    await call(node.broker, "inventory.reserve", { orderId: newId(), items: [{ productId: p.id, quantity: 1 }] });
-    await eventually(() => seen.changed.some((ids) => ids.includes(p.id)));
-    expect(seen.low.filter((e) => e.productId === p.id)).toEqual([]);
-    await call(node.broker, "inventory.reserve", { orderId: newId(), items: [{ productId: p.id, quantity: 2 }] });
-    await eventually(() => seen.low.some((e) => e.productId === p.id));
-    expect(seen.low.find((e) => e.productId === p.id)).toEqual({ productId: p.id, available: 3, threshold: 5 });
   });
 
   it("catalog reads show current availability, never a cached one", async () => {

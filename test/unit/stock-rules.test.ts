@@ -1,15 +1,7 @@
 import { NedbAdapter } from "../../platform/store/nedb-adapter";
-import { DocStore } from "../../platform/store/doc-store";
-import { OutOfStock, StockLedger } from "../../services/inventory/stock-ledger";
-import {
-  isLowAfterChange,
-  mergeItems,
-  publicStatus,
-  stockTotal,
-  toStockLevel,
-  type LevelDoc,
-  type ReservationDoc,
-} from "../../services/inventory/stock.rules";
+import { OutOfStock, StockLedger } from "../../services/inventory/domain/stock-ledger";
+import { mergeItems, publicStatus, stockTotal, toStockLevel } from "../../services/inventory/domain/stock.rules";
+import { InventoryStore } from "../../services/inventory/store";
 
 describe("stock rules", () => {
   it("merges repeated products and orders lines by product id", () => {
@@ -29,14 +21,6 @@ describe("stock rules", () => {
     expect(stockTotal({ available: 3, reserved: 2, committed: 5 })).toBe(10);
   });
 
-  it("low stock is a decrease that ends under the threshold", () => {
-    expect(isLowAfterChange(5, 4, 5)).toBe(true);
-    expect(isLowAfterChange(10, 5, 5)).toBe(false);
-    expect(isLowAfterChange(2, 1, 5)).toBe(true);
-    expect(isLowAfterChange(1, 3, 5)).toBe(false);
-    expect(isLowAfterChange(3, 3, 5)).toBe(false);
-  });
-
   it("in-between reservation states answer as where they are heading", () => {
     expect(publicStatus("RESERVING")).toBe("RESERVED");
     expect(publicStatus("RELEASING")).toBe("RELEASED");
@@ -49,6 +33,7 @@ describe("stock rules", () => {
 });
 
 describe("stock ledger (NeDB in memory, no broker)", () => {
+  let store: InventoryStore;
   async function ledger(): Promise<StockLedger> {
     const open = async () => {
       const adapter = new NedbAdapter();
@@ -56,7 +41,8 @@ describe("stock ledger (NeDB in memory, no broker)", () => {
       await adapter.connect();
       return adapter;
     };
-    return new StockLedger(new DocStore<LevelDoc>(await open()), new DocStore<ReservationDoc>(await open()));
+    store = new InventoryStore(await open(), await open());
+    return new StockLedger(store);
   }
 
   it("moves units between buckets and keeps the total", async () => {
@@ -66,10 +52,10 @@ describe("stock ledger (NeDB in memory, no broker)", () => {
     await l.reserve("o2", [{ productId: "p", quantity: 3 }]);
     await l.commit("o1");
     await l.release("o2");
-    const level = toStockLevel(await l.levels.get("p"), "p");
+    const level = toStockLevel(await store.level("p"), "p");
     expect(level).toMatchObject({ available: 6, reserved: 0, committed: 4 });
     expect(stockTotal(level)).toBe(10);
-    expect((await l.levels.get("p"))?.holds).toEqual({});
+    expect((await store.level("p"))?.holds).toEqual({});
   });
 
   it("refuses what is not there, without partial effects", async () => {
@@ -82,7 +68,7 @@ describe("stock ledger (NeDB in memory, no broker)", () => {
         { productId: "b", quantity: 2 },
       ]),
     ).rejects.toBeInstanceOf(OutOfStock);
-    expect(await l.levels.get("a")).toMatchObject({ available: 5, reserved: 0 });
+    expect(await store.level("a")).toMatchObject({ available: 5, reserved: 0 });
     await expect(l.reserve("o2", [{ productId: "missing", quantity: 1 }])).rejects.toBeInstanceOf(OutOfStock);
   });
 
@@ -90,6 +76,6 @@ describe("stock ledger (NeDB in memory, no broker)", () => {
     const l = await ledger();
     expect(await l.ensureLevel("p", 7)).toBe(true);
     expect(await l.ensureLevel("p", 0)).toBe(false);
-    expect(await l.levels.get("p")).toMatchObject({ available: 7 });
+    expect(await store.level("p")).toMatchObject({ available: 7 });
   });
 });

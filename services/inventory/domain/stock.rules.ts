@@ -1,4 +1,4 @@
-import type { Reservation, ReservationStatus, StockItem, StockLevel } from "../../contracts";
+import type { Reservation, ReservationStatus, StockItem, StockLevel } from "../../../contracts";
 
 /** Stock arithmetic and reservation states, free of Moleculer and of any store. */
 
@@ -85,13 +85,4 @@ export function publicStatus(state: ReservationState): ReservationStatus {
 
 export function toReservation(doc: ReservationDoc): Reservation {
   return { orderId: doc.orderId, status: publicStatus(doc.state), items: doc.items };
-}
-
-/**
- * Whether a change of available stock deserves an `inventory.low` event:
- * every decrease that leaves it under the threshold (not increases, so a
- * restock to a still-low level does not raise the alarm again).
- */
-export function isLowAfterChange(before: number, after: number, threshold: number): boolean {
-  return after < before && after < threshold;
 }

@@ -1,6 +1,26 @@
-import type { DocStore } from "../../platform/store/doc-store";
-import type { StockItem } from "../../contracts";
+import type { StockItem } from "../../../contracts";
 import { mergeItems, newLevel, type LevelDoc, type ReservationDoc, type ReservationState } from "./stock.rules";
+
+/** What the ledger needs from storage (services/inventory/store.ts): single-document atomic writes. */
+export interface StockStore {
+  level(productId: string): Promise<LevelDoc | null>;
+  levelsOf(productIds: string[]): Promise<LevelDoc[]>;
+  addLevel(level: LevelDoc): Promise<boolean>;
+  setAvailable(productId: string, quantity: number, at: string): Promise<LevelDoc | null>;
+  /** Each moves one item's units once per order (false when this order's hold is not in the expected place). */
+  hold(orderId: string, item: StockItem, at: string): Promise<boolean>;
+  unhold(orderId: string, item: StockItem, at: string): Promise<boolean>;
+  sell(orderId: string, item: StockItem, at: string): Promise<boolean>;
+  reservation(orderId: string): Promise<ReservationDoc | null>;
+  addReservation(reservation: ReservationDoc): Promise<boolean>;
+  transition(
+    orderId: string,
+    from: ReservationState[],
+    to: ReservationState,
+    at: string,
+    extra?: Partial<ReservationDoc>,
+  ): Promise<ReservationDoc | null>;
+}
 
 /** Not enough stock for one of the items; nothing stays reserved. */
 export class OutOfStock extends Error {
@@ -31,9 +51,9 @@ export interface LedgerResult {
 /**
  * Reservations over stock rows, idempotent by orderId and crash-safe.
  *
- * Every stock movement is one conditional write on one stock row that also
- * adds or removes the order's hold marker on that row, so it applies at most
- * once per order and product however often it is re-run. The reservation
+ * Every stock movement is one conditional write on one stock row that
+ * applies at most once per order and product however often it is re-run
+ * (see StockStore). The reservation
  * document records where the order is heading (its state) before the rows
  * change; re-running reserve/release/commit from any intermediate state
  * finishes the move it records, so after any crash
@@ -41,30 +61,29 @@ export interface LedgerResult {
  */
 export class StockLedger {
   constructor(
-    readonly levels: DocStore<LevelDoc>,
-    readonly reservations: DocStore<ReservationDoc>,
+    private readonly store: StockStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private at(): string {
+    return this.now().toISOString();
+  }
 
   /** Sets the available quantity, keeping reserved and committed. Returns the level before and after. */
   async setAvailable(productId: string, quantity: number): Promise<{ before: number; level: LevelDoc }> {
     for (;;) {
-      const before = await this.levels.get(productId);
-      const level = await this.levels.update(
-        productId,
-        {},
-        { $set: { available: quantity, updatedAt: this.now().toISOString() } },
-      );
+      const before = await this.store.level(productId);
+      const level = await this.store.setAvailable(productId, quantity, this.at());
       if (level) return { before: before?.available ?? 0, level };
       const created = newLevel(productId, quantity, this.now());
-      if (await this.levels.insert(created)) return { before: 0, level: created };
+      if (await this.store.addLevel(created)) return { before: 0, level: created };
       // Created concurrently: update that row instead.
     }
   }
 
   /** Creates a level for a product that has none; an existing level is left alone. */
   async ensureLevel(productId: string, available: number): Promise<boolean> {
-    return this.levels.insert(newLevel(productId, available, this.now()));
+    return this.store.addLevel(newLevel(productId, available, this.now()));
   }
 
   async reserve(orderId: string, items: StockItem[]): Promise<LedgerResult> {
@@ -78,13 +97,13 @@ export class StockLedger {
       updatedAt: timestamp,
     };
     // The first call for an order fixes its items; repeats drive that record.
-    const doc = (await this.reservations.insert(fresh)) ? fresh : await this.mustGet(orderId);
+    const doc = (await this.store.addReservation(fresh)) ? fresh : await this.mustGet(orderId);
     return this.driveReserve(doc, []);
   }
 
   /** Gives held stock back. No reservation → null (and a tombstone, so a late reserve cannot hold stock). */
   async release(orderId: string): Promise<LedgerResult | null> {
-    const doc = await this.reservations.get(orderId);
+    const doc = await this.store.reservation(orderId);
     if (!doc) {
       const timestamp = this.now().toISOString();
       const tombstone: ReservationDoc = {
@@ -95,7 +114,7 @@ export class StockLedger {
         createdAt: timestamp,
         updatedAt: timestamp,
       };
-      if (await this.reservations.insert(tombstone)) return null;
+      if (await this.store.addReservation(tombstone)) return null;
       return this.release(orderId);
     }
     if (doc.state === "RELEASED" && doc.items.length === 0) return null;
@@ -103,7 +122,7 @@ export class StockLedger {
   }
 
   async commit(orderId: string): Promise<LedgerResult> {
-    const doc = await this.reservations.get(orderId);
+    const doc = await this.store.reservation(orderId);
     if (!doc) throw new NotCommittable(orderId, "MISSING");
     return this.driveCommit(doc, []);
   }
@@ -154,7 +173,8 @@ export class StockLedger {
         return this.driveRelease(now, touched);
       }
     }
-    for (const item of current.items) if (await this.unhold(current.orderId, item)) touched.push(item.productId);
+    for (const item of current.items)
+      if (await this.store.unhold(current.orderId, item, this.at())) touched.push(item.productId);
     const released = await this.transition(current.orderId, ["RELEASING"], "RELEASED");
     return { reservation: released ?? (await this.mustGet(current.orderId)), touched };
   }
@@ -170,72 +190,30 @@ export class StockLedger {
       if (!committing) return this.driveCommit(await this.mustGet(current.orderId), touched);
       current = committing;
     }
-    for (const item of current.items) if (await this.sell(current.orderId, item)) touched.push(item.productId);
+    for (const item of current.items)
+      if (await this.store.sell(current.orderId, item, this.at())) touched.push(item.productId);
     const committed = await this.transition(current.orderId, ["COMMITTING"], "COMMITTED");
     return { reservation: committed ?? (await this.mustGet(current.orderId)), touched };
   }
 
   /** available → reserved for one item, once per order. */
   private async hold(orderId: string, item: StockItem): Promise<"held" | "already" | "short"> {
-    const marker = `holds.${orderId}`;
-    const updated = await this.levels.update(
-      item.productId,
-      { available: { $gte: item.quantity }, [marker]: { $exists: false } },
-      {
-        $inc: { available: -item.quantity, reserved: item.quantity },
-        $set: { [marker]: item.quantity, updatedAt: this.now().toISOString() },
-      },
-    );
-    if (updated) return "held";
-    const level = await this.levels.get(item.productId);
+    if (await this.store.hold(orderId, item, this.at())) return "held";
+    const level = await this.store.level(item.productId);
     return level?.holds?.[orderId] !== undefined ? "already" : "short";
-  }
-
-  /** reserved → available for one item, if this order still holds it. */
-  private async unhold(orderId: string, item: StockItem): Promise<boolean> {
-    const marker = `holds.${orderId}`;
-    const updated = await this.levels.update(
-      item.productId,
-      { [marker]: { $exists: true } },
-      {
-        $inc: { available: item.quantity, reserved: -item.quantity },
-        $unset: { [marker]: true },
-        $set: { updatedAt: this.now().toISOString() },
-      },
-    );
-    return updated !== null;
-  }
-
-  /** reserved → committed for one item, if this order still holds it. */
-  private async sell(orderId: string, item: StockItem): Promise<boolean> {
-    const marker = `holds.${orderId}`;
-    const updated = await this.levels.update(
-      item.productId,
-      { [marker]: { $exists: true } },
-      {
-        $inc: { reserved: -item.quantity, committed: item.quantity },
-        $unset: { [marker]: true },
-        $set: { updatedAt: this.now().toISOString() },
-      },
-    );
-    return updated !== null;
   }
 
   private transition(
     orderId: string,
     from: ReservationState[],
     to: ReservationState,
-    extra: Record<string, unknown> = {},
+    extra: Partial<ReservationDoc> = {},
   ): Promise<ReservationDoc | null> {
-    return this.reservations.update(
-      orderId,
-      { state: { $in: from } },
-      { $set: { state: to, updatedAt: this.now().toISOString(), ...extra } },
-    );
+    return this.store.transition(orderId, from, to, this.at(), extra);
   }
 
   private async mustGet(orderId: string): Promise<ReservationDoc> {
-    const doc = await this.reservations.get(orderId);
+    const doc = await this.store.reservation(orderId);
     if (!doc) throw new Error(`Reservation ${orderId} disappeared`);
     return doc;
   }
