@@ -19,7 +19,7 @@ export const serviceVariables = {
   INVENTORY_LOW_THRESHOLD: int({
     default: 5,
     min: 0,
-    doc: "`inventory.low` is emitted when available stock drops below it",
+    doc: "products below it are counted by `agora_products_low_stock`",
   }),
   ORDERS_PENDING_TIMEOUT_MS: int({
     default: 15_000,
