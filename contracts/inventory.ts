@@ -34,35 +34,40 @@ const MAX_STOCK = 1_000_000;
 const quantity = { type: "number", integer: true, min: 0, max: MAX_STOCK } as const;
 const byOrder = { $$strict: true, orderId: idRule } as const;
 
-export const inventoryContract = contract("inventory", {
-  /** PUT /inventory/:productId (admin): sets the available quantity. */
-  set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>()),
-  /** Internal. Unknown product → a zero level. */
-  get: action({ $$strict: true, productId: idRule }, returns<StockLevel>()),
-  /** Internal: available quantity per product id (missing ids → 0). */
-  availability: action(
-    { $$strict: true, productIds: { type: "array", items: idRule, max: 1000 } },
-    returns<Record<string, number>>(),
-  ),
-  /** Internal, idempotent by orderId. All items or none; not enough stock → 409 OUT_OF_STOCK. */
-  reserve: action(
-    {
-      $$strict: true,
-      orderId: idRule,
-      items: {
-        type: "array",
-        min: 1,
-        max: 100,
-        items: { type: "object", strict: true, props: { productId: idRule, quantity: { ...quantity, min: 1 } } },
+export const inventoryContract = contract(
+  "inventory",
+  {
+    /** PUT /inventory/:productId (admin): sets the available quantity. */
+    set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>()),
+    /** Internal. Unknown product → a zero level. */
+    get: action({ $$strict: true, productId: idRule }, returns<StockLevel>()),
+    /** Internal: available quantity per product id (missing ids → 0). */
+    availability: action(
+      { $$strict: true, productIds: { type: "array", items: idRule, max: 1000 } },
+      returns<Record<string, number>>(),
+    ),
+    /** Internal, idempotent by orderId. All items or none; not enough stock → 409 OUT_OF_STOCK. */
+    reserve: action(
+      {
+        $$strict: true,
+        orderId: idRule,
+        items: {
+          type: "array",
+          min: 1,
+          max: 100,
+          items: { type: "object", strict: true, props: { productId: idRule, quantity: { ...quantity, min: 1 } } },
+        },
       },
-    },
-    returns<Reservation>(),
-  ),
-  /**
-   * Internal, idempotent by orderId: gives reserved stock back (no-op if committed). No reservation →
-   * null, and a later reserve for that order answers RELEASED without holding stock.
-   */
-  release: action(byOrder, returns<Reservation | null>()),
-  /** Internal, idempotent by orderId: reserved stock becomes sold. Released → 409 RESERVATION_RELEASED; none → 404. */
-  commit: action(byOrder, returns<Reservation>()),
-});
+      returns<Reservation>(),
+    ),
+    /**
+     * Internal, idempotent by orderId: gives reserved stock back (no-op if committed). No reservation →
+     * null, and a later reserve for that order answers RELEASED without holding stock.
+     */
+    release: action(byOrder, returns<Reservation | null>()),
+    /** Internal, idempotent by orderId: reserved stock becomes sold. Released → 409 RESERVATION_RELEASED; none → 404. */
+    commit: action(byOrder, returns<Reservation>()),
+  },
+  // Stock exists only for catalog products (`set` asks the catalog).
+  { dependsOn: { catalog: "hard" } },
+);

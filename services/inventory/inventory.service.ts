@@ -41,9 +41,6 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
   settings: { rest: "/" },
 
-  // Readiness waits for these (platform/observability/dependencies.ts).
-  metadata: { dependsOn: { catalog: "hard" } },
-
   actions: {
     set: {
       rest: "PUT /inventory/:productId",
