@@ -20,7 +20,7 @@ export class NedbAdapter implements StoreAdapter {
 
   constructor(private readonly opts: { filename?: string } = {}) {}
 
-  private get db(): Datastore<object> {
+  private get datastore(): Datastore<object> {
     if (!this.store) throw new Error("The NeDB store is not connected.");
     return this.store;
   }
@@ -43,49 +43,49 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   async findOne<Q extends QueryOptions>(query: Q): Promise<object> {
-    return this.db.findOneAsync(query);
+    return this.datastore.findOneAsync(query);
   }
 
   async findById(id: unknown): Promise<object> {
-    return this.db.findOneAsync({ _id: id });
+    return this.datastore.findOneAsync({ _id: id });
   }
 
   async findByIds(ids: (string | number)[]): Promise<object[]> {
-    return this.db.findAsync({ _id: { $in: ids } });
+    return this.datastore.findAsync({ _id: { $in: ids } });
   }
 
   async count(filters: CountOptions = {}): Promise<number> {
     if (filters.search) return (await this.createCursor(filters)).length;
-    return this.db.countAsync(filters.query ?? {});
+    return this.datastore.countAsync(filters.query ?? {});
   }
 
   insert(entity: object): Promise<object> {
-    return this.db.insertAsync(entity);
+    return this.datastore.insertAsync(entity);
   }
 
   insertMany(...entities: object[]): Promise<object[]> {
-    return this.db.insertAsync(entities.flat());
+    return this.datastore.insertAsync(entities.flat());
   }
 
   async updateMany<Q extends QueryOptions>(query: Q, update: object): Promise<number> {
-    return (await this.db.updateAsync(query, update, { multi: true })).numAffected;
+    return (await this.datastore.updateAsync(query, update, { multi: true })).numAffected;
   }
 
   async updateById(id: string | number, update: object): Promise<object> {
-    const res = await this.db.updateAsync({ _id: id }, update, { returnUpdatedDocs: true });
+    const res = await this.datastore.updateAsync({ _id: id }, update, { returnUpdatedDocs: true });
     return res.affectedDocuments as object;
   }
 
   removeMany(query: QueryOptions): Promise<number> {
-    return this.db.removeAsync(query, { multi: true });
+    return this.datastore.removeAsync(query, { multi: true });
   }
 
   removeById(id: number | string): Promise<number> {
-    return this.db.removeAsync({ _id: id }, {});
+    return this.datastore.removeAsync({ _id: id }, {});
   }
 
   async clear(): Promise<void> {
-    await this.db.removeAsync({}, { multi: true });
+    await this.datastore.removeAsync({}, { multi: true });
   }
 
   entityToObject(entity: object): object {
@@ -104,7 +104,7 @@ export class NedbAdapter implements StoreAdapter {
           },
         }
       : (params.query ?? {});
-    let cursor = this.db.findAsync(query);
+    let cursor = this.datastore.findAsync(query);
     if (params.sort) cursor = cursor.sort(sortSpec(typeof params.sort === "string" ? [params.sort] : params.sort));
     if (typeof params.offset === "number" && params.offset > 0) cursor = cursor.skip(params.offset);
     if (typeof params.limit === "number" && params.limit > 0) cursor = cursor.limit(params.limit);
@@ -125,11 +125,11 @@ export class NedbAdapter implements StoreAdapter {
   // Agora's conditional operations (why: platform/store/store-adapter.ts)
 
   async getDoc(id: string): Promise<StoredDoc | null> {
-    return (await this.db.findOneAsync<StoredDoc>({ _id: id })) ?? null;
+    return (await this.datastore.findOneAsync<StoredDoc>({ _id: id })) ?? null;
   }
 
   getDocs(ids: string[]): Promise<StoredDoc[]> {
-    return this.db.findAsync<StoredDoc>({ _id: { $in: ids } });
+    return this.datastore.findAsync<StoredDoc>({ _id: { $in: ids } });
   }
 
   async findDocs(query: object, window: { sort?: string[]; offset?: number; limit?: number } = {}) {
@@ -137,12 +137,12 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   async countDocs(query: object): Promise<number> {
-    return this.db.countAsync(query);
+    return this.datastore.countAsync(query);
   }
 
   async insertDoc(doc: StoredDoc): Promise<boolean> {
     try {
-      await this.db.insertAsync(doc);
+      await this.datastore.insertAsync(doc);
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -151,7 +151,7 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   async updateDoc(id: string, condition: object, update: object): Promise<StoredDoc | null> {
-    const res = await this.db.updateAsync<StoredDoc>({ ...condition, _id: id }, update, {
+    const res = await this.datastore.updateAsync<StoredDoc>({ ...condition, _id: id }, update, {
       returnUpdatedDocs: true,
       multi: false,
     });
@@ -159,10 +159,10 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   async removeDoc(id: string, condition: object): Promise<boolean> {
-    return (await this.db.removeAsync({ ...condition, _id: id }, { multi: false })) > 0;
+    return (await this.datastore.removeAsync({ ...condition, _id: id }, { multi: false })) > 0;
   }
 
   ensureIndex(field: string, unique: boolean): Promise<void> {
-    return this.db.ensureIndexAsync({ fieldName: field, unique });
+    return this.datastore.ensureIndexAsync({ fieldName: field, unique });
   }
 }
