@@ -6,6 +6,7 @@ import {
   emit,
   type ListProductsParams,
   type Page,
+  type ParamsOfDef,
   type Product,
 } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
@@ -114,7 +115,7 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
     getProduct: {
       cache: { keys: ["id"] },
       params: catalogContract.actions.get.params,
-      handler(ctx: Context<{ id: string }>): Promise<Product> {
+      handler(ctx: Context<ParamsOfDef<typeof catalogContract.actions.get>>): Promise<Product> {
         return this.findProduct(ctx.params.id);
       },
     },
