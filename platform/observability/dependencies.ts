@@ -28,3 +28,24 @@ export function declaredDependencies(metadata: DependencyMetadata | undefined | 
 export function hardDependencies(deps: ServiceDependencies): string[] {
   return Object.keys(deps).filter((name) => deps[name] === "hard");
 }
+
+/** The part of a registry's service list this reads (Moleculer's getServiceList items). */
+interface ListedService {
+  name: string;
+  metadata?: DependencyMetadata | null;
+}
+
+/**
+ * Every service's declared dependencies as the cluster knows them, local and
+ * remote (service metadata travels in each node's INFO packet): what a
+ * gateway needs to tell whether a route's services can answer.
+ */
+export function clusterDependencies(registry: {
+  getServiceList(opts: { skipInternal: boolean }): ListedService[];
+}): Record<string, ServiceDependencies> {
+  const graph: Record<string, ServiceDependencies> = {};
+  for (const service of registry.getServiceList({ skipInternal: true })) {
+    graph[service.name] = { ...graph[service.name], ...declaredDependencies(service.metadata) };
+  }
+  return graph;
+}
