@@ -1,23 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
-import { Errors } from "moleculer";
-import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
+import type { ApiRouteSchema, ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
 import { envBool, envInt, envList, envString } from "../../platform/config/env";
 import { call, type Caller } from "../../contracts";
-import { checkAccess } from "../../platform/gateway/access";
-import { publicError } from "../../platform/gateway/public-error";
-import { AUTH_ACTIONS, authRateLimit, retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
-import { bearerToken, invalidToken } from "../../platform/gateway/bearer";
-import { buildOpenApi, type ActionInfo, type RouteAlias } from "../../platform/gateway/openapi";
+import { AUTH_ACTIONS, authRateLimit } from "../../platform/gateway/auth-rate-limit";
+import { gatewayMixin, type GatewayRequest } from "../../platform/gateway/gateway.mixin";
 import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "../../platform/gateway/docs-page";
 import { requestCallOptions } from "../../platform/gateway/request-ids";
 import { statusAliases } from "../../platform/observability/status/status-routes";
 
-type Req = IncomingMessage & {
-  $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
-  $route?: { rateLimit?: { store?: { resetTime?: number } } };
-};
+type Req = GatewayRequest;
 type Meta = { user?: Caller | null; $statusCode?: number };
 /**
  * moleculer-web also takes a function for rootCallOptions (called per
@@ -26,7 +19,6 @@ type Meta = { user?: Caller | null; $statusCode?: number };
 type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
   rootCallOptions?: ApiSettingsSchema["rootCallOptions"] | typeof requestCallOptions;
 };
-type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
 
 /**
  * The REST gateway. It exposes only actions that declare both a `rest` route
@@ -79,7 +71,16 @@ const json = (res: ServerResponse, type: string, body: string) => {
 
 const ApiService: ServiceSchema<GatewaySettings> = {
   name: "api",
-  mixins: [ApiGateway],
+  mixins: [
+    gatewayMixin({
+      resolveCaller: (ctx, token) => call(ctx, "users.resolveToken", { token }),
+      openApi: {
+        title: "Agora API",
+        version: "1",
+        description: "Generated from the gateway's routes and each action's parameter schema.",
+      },
+    }),
+  ],
 
   settings: {
     port: envInt("PORT", 3000),
@@ -115,11 +116,7 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         mappingPolicy: "restrict",
         bodyParsers: { json: false },
         aliases: {
-          "GET openapi.json"(
-            this: GatewayThis & { openApiDocument(): object },
-            _req: IncomingMessage,
-            res: ServerResponse,
-          ) {
+          "GET openapi.json"(this: { openApiDocument(): object }, _req: IncomingMessage, res: ServerResponse) {
             json(res, "application/json; charset=utf-8", JSON.stringify(this.openApiDocument()));
           },
         },
@@ -146,67 +143,6 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         aliases: statusAliases,
       },
     ],
-  },
-
-  actions: {
-    // moleculer-web's own alias listing is for operators, not the public API.
-    listAliases: { rest: null, visibility: "public" },
-  },
-
-  events: {
-    // moleculer-web rebuilds its aliases 500 ms after services change. Once
-    // every local service has started, build them now so the node answers
-    // its routes as soon as it reports itself started.
-    "$broker.started"(this: { regenerateAllAutoAliases: { flush?: () => void } }) {
-      this.regenerateAllAutoAliases.flush?.();
-    },
-  },
-
-  methods: {
-    /** Bearer token → the caller (users.resolveToken); no header → anonymous; a bad token → 401. */
-    async authenticate(ctx: Context<unknown, Meta>, _route: unknown, req: Req): Promise<Caller | null> {
-      const token = bearerToken(req.headers.authorization);
-      if (!token) return null;
-      let caller: Caller | null;
-      try {
-        caller = await call(ctx, "users.resolveToken", { token });
-      } catch (err) {
-        if (err instanceof Errors.ServiceNotFoundError) {
-          throw new Errors.MoleculerServerError("Authentication is unavailable", 503, "SERVICE_UNAVAILABLE");
-        }
-        throw err;
-      }
-      if (!caller) throw invalidToken();
-      return caller;
-    },
-
-    authorize(ctx: Context<unknown, { user?: Caller | null }>, _route: unknown, req: Req) {
-      checkAccess(req.$action?.auth, ctx.meta.user);
-    },
-
-    /** Every error response goes through here; a 429 from the rate limiter also says when to retry. */
-    sendError(req: Req, res: ServerResponse, err: { code?: unknown }) {
-      if (err?.code === 429 && !res.headersSent) {
-        res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
-      }
-      return (ApiGateway.methods as { sendError: (...a: unknown[]) => unknown }).sendError.call(this, req, res, err);
-    },
-
-    openApiDocument(this: GatewayThis): object {
-      const actions = (this.broker.registry.getActionList({}) as { name: string; action?: ActionInfo }[])
-        .filter((item) => item.action)
-        .map((item) => ({ ...item.action, name: item.name }) as ActionInfo);
-      return buildOpenApi(this.aliases, actions, {
-        title: "Agora API",
-        version: "1",
-        description: "Generated from the gateway's routes and each action's parameter schema.",
-        rateLimited: new Set(AUTH_ACTIONS),
-      });
-    },
-
-    reformatError(err: Parameters<typeof publicError>[0]) {
-      return publicError(err);
-    },
   },
 };
 
