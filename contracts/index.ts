@@ -3,7 +3,7 @@ import type { catalogContract, CatalogEvents } from "./catalog";
 import type { CallableActions } from "./define";
 import type { usersContract } from "./users";
 import type { inventoryContract } from "./inventory";
-import type { PaymentsActions } from "./payments";
+import type { paymentsContract } from "./payments";
 import type { cartContract } from "./cart";
 import type { OrderEvents, ordersContract } from "./orders";
 import type { NotificationsActions } from "./notifications";
@@ -28,7 +28,7 @@ export interface ActionContracts
     CallableActions<typeof catalogContract>,
     CallableActions<typeof usersContract>,
     CallableActions<typeof inventoryContract>,
-    PaymentsActions,
+    CallableActions<typeof paymentsContract>,
     CallableActions<typeof cartContract>,
     CallableActions<typeof ordersContract>,
     NotificationsActions {}

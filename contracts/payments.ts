@@ -1,3 +1,6 @@
+import { idRule } from "../platform/core/ids";
+import { action, contract, returns } from "./define";
+
 /** Card data as the customer sends it. Never stored, logged, traced or emitted. */
 export interface Card {
   cardNumber: string;
@@ -24,19 +27,31 @@ export interface Payment {
   updatedAt: string;
 }
 
-export interface PaymentsActions {
+const byOrder = { $$strict: true, orderId: idRule } as const;
+
+export const paymentsContract = contract("payments", {
   /**
    * Internal, idempotent by orderId (a repeated charge returns the first result).
    * Declined → 402 PAYMENT_DECLINED / INSUFFICIENT_FUNDS; Luhn-invalid or expired card → 422.
    * After a refund the order answers its REFUNDED payment, never a new charge; after a
    * refund that found no charge → 409 PAYMENT_VOIDED.
+   *
+   * `card` passes the validator as anything and is checked by the card rules in the
+   * handler: the validator's errors echo the offending value (`actual`), and a card
+   * number or CVC must never appear in an error, a log line or a trace.
    */
-  "payments.charge": {
-    params: { orderId: string; amountCents: number; currency: string; card: Card };
-    result: Payment;
-  };
+  charge: action(
+    {
+      $$strict: true,
+      orderId: idRule,
+      amountCents: { type: "number", integer: true, min: 1, max: 100_000_000 },
+      currency: { type: "string", length: 3, pattern: /^[A-Z]{3}$/ },
+      card: { type: "any" },
+    },
+    returns<Payment>(),
+  ),
   /** Internal, idempotent by orderId; also settles a PENDING charge. No charge → null (and later charges → 409). */
-  "payments.refund": { params: { orderId: string }; result: Payment | null };
+  refund: action(byOrder, returns<Payment | null>()),
   /** Internal: the payment of an order, if any (a declined attempt is none). */
-  "payments.get": { params: { orderId: string }; result: Payment | null };
-}
+  get: action(byOrder, returns<Payment | null>()),
+});

@@ -12,7 +12,7 @@ import { faultInjection } from "../../dev/fault-injection";
 import { request, type RequestOptions } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
 import { eventually } from "../helpers/processes";
-import type { SimulatedProvider } from "../../services/payments/payment-provider";
+import type { SimulatedProvider } from "../../services/payments/domain/simulated-provider";
 import type { OrderStore } from "../../services/orders/store";
 import { newOrderDoc, orderIdFor } from "../../services/orders/domain/order.rules";
 

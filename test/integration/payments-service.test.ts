@@ -2,9 +2,8 @@ import type { Context, ServiceSchema } from "moleculer";
 import { call, type Card } from "../../contracts";
 import { newId } from "../../platform/core/ids";
 import { startNode, type TestNode } from "../helpers/node";
-import type { SimulatedProvider } from "../../services/payments/payment-provider";
-import type { DocStore } from "../../platform/store/doc-store";
-import type { PaymentDoc } from "../../services/payments/payment.rules";
+import type { SimulatedProvider } from "../../services/payments/domain/simulated-provider";
+import type { PaymentsStore } from "../../services/payments/store";
 
 /** Payments on a local broker: test cards, idempotency, and card data kept out of everything. */
 describe("payments service", () => {
@@ -26,7 +25,7 @@ describe("payments service", () => {
   const service = () =>
     node.broker.getLocalService("payments") as unknown as {
       provider: SimulatedProvider;
-      payments: DocStore<PaymentDoc>;
+      payments: PaymentsStore;
     };
 
   const spy: ServiceSchema = {

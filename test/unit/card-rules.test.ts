@@ -1,5 +1,11 @@
-import { cardBrand, checkCard, isExpired, luhnValid, normalizeCardNumber } from "../../services/payments/card.rules";
-import { SimulatedProvider } from "../../services/payments/payment-provider";
+import {
+  cardBrand,
+  checkCard,
+  isExpired,
+  luhnValid,
+  normalizeCardNumber,
+} from "../../services/payments/domain/card.rules";
+import { SimulatedProvider } from "../../services/payments/domain/simulated-provider";
 
 describe("card rules", () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { Payment } from "../../contracts";
+import type { Payment } from "../../../contracts";
 import type { DeclineCode } from "./payment-provider";
 
 /**

@@ -1,5 +1,5 @@
-import type { Card } from "../../contracts";
-import { luhnValid } from "../../platform/core/luhn";
+import type { Card } from "../../../contracts";
+import { luhnValid } from "../../../platform/core/luhn";
 
 /**
  * Card rules, free of Moleculer: number checks, brand, expiry. Problems are
