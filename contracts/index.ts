@@ -6,7 +6,7 @@ import type { inventoryContract } from "./inventory";
 import type { paymentsContract } from "./payments";
 import type { cartContract } from "./cart";
 import type { OrderEvents, ordersContract } from "./orders";
-import type { NotificationsActions } from "./notifications";
+import type { notificationsContract } from "./notifications";
 
 export * from "./access";
 export * from "./common";
@@ -31,7 +31,7 @@ export interface ActionContracts
     CallableActions<typeof paymentsContract>,
     CallableActions<typeof cartContract>,
     CallableActions<typeof ordersContract>,
-    NotificationsActions {}
+    CallableActions<typeof notificationsContract> {}
 
 /** Every event payload, by event name. */
 export interface EventContracts extends CatalogEvents, OrderEvents {}

@@ -1,3 +1,6 @@
+import { ID_PATTERN } from "../platform/core/ids";
+import { action, contract, returns, type InferParams } from "./define";
+
 export interface Notification {
   id: string;
   /** The event that caused it; unique, so a redelivered event is ignored. */
@@ -11,15 +14,29 @@ export interface Notification {
   createdAt: string;
 }
 
-export interface NotificationsActions {
+const id = { type: "string", pattern: ID_PATTERN } as const;
+
+/** Either order event payload (order.confirmed or order.failed): `status` tells them apart. */
+const orderEventParams = {
+  $$strict: true,
+  eventId: { type: "string", min: 1, max: 200 },
+  orderId: id,
+  userId: id,
+  totalCents: { type: "number", integer: true, min: 0, optional: true },
+  currency: { type: "string", length: 3, optional: true },
+  status: { type: "enum", values: ["FAILED", "REJECTED"], optional: true },
+  reason: { type: "string", max: 1000, optional: true },
+  occurredAt: { type: "string", max: 40, optional: true },
+} as const;
+
+export type OrderEventParams = InferParams<typeof orderEventParams>;
+
+export const notificationsContract = contract("notifications", {
   /** GET /notifications (customer): own notifications, newest first. */
-  "notifications.list": { params: Record<string, never>; result: Notification[] };
+  list: action({ $$strict: "remove" }, returns<Notification[]>()),
   /**
    * Internal, idempotent by eventId: records the notification for an order
    * event; the orders outbox calls it until it succeeds.
    */
-  "notifications.record": {
-    params: import("./orders").OrderEvents["order.confirmed"] | import("./orders").OrderEvents["order.failed"];
-    result: Notification;
-  };
-}
+  record: action(orderEventParams, returns<Notification>()),
+});

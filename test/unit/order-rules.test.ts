@@ -9,7 +9,7 @@ import {
   outboxBackoff,
   toOrder,
 } from "../../services/orders/domain/order.rules";
-import { notificationFor, notificationIdFor } from "../../services/notifications/notification.rules";
+import { notificationFor, notificationIdFor } from "../../services/notifications/domain/notification.rules";
 
 const USER = "aaaaaaaaaaaaaaaaaaaaaaaa";
 const cart = {

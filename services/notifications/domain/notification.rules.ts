@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Notification, OrderEvents } from "../../contracts";
-import type { StoredDoc } from "../../platform/store/doc-store";
+import type { Notification, OrderEventParams } from "../../../contracts";
+import type { StoredDoc } from "../../../platform/store/doc-store";
 
 /** Rules of notifications, free of the broker. */
 
-export type OrderEvent = OrderEvents["order.confirmed"] | OrderEvents["order.failed"];
+/** An order.confirmed or order.failed payload; `status` is set on failures only. */
+export type OrderEvent = OrderEventParams;
 
 export type NotificationDoc = StoredDoc & Omit<Notification, "id">;
 
@@ -29,7 +30,7 @@ export function notificationFor(event: OrderEvent, now: Date = new Date()): Noti
     channel: "email" as const,
     createdAt: now.toISOString(),
   };
-  if ("status" in event) {
+  if (event.status) {
     return {
       ...base,
       event: "order.failed",
@@ -41,7 +42,7 @@ export function notificationFor(event: OrderEvent, now: Date = new Date()): Noti
     ...base,
     event: "order.confirmed",
     subject: "Your order is confirmed",
-    body: `Thank you! Order ${event.orderId} is confirmed; total ${euros(event.totalCents, event.currency)}.`,
+    body: `Thank you! Order ${event.orderId} is confirmed; total ${euros(event.totalCents ?? 0, event.currency ?? "")}.`,
   };
 }
 
