@@ -1,10 +1,11 @@
 // A MongoDB-wire-compatible test server (CongoDB from @push.rocks/smartmongo),
 // run as its own process so tests reach it over TCP like a real MongoDB.
-// Usage: node test/support/congo-server.mjs <port>. Prints "ready <port>".
+// Usage: node test/support/congo-server.mjs <port> [host: 127.0.0.1]. Prints "ready <port>".
 import { CongoServer } from "@push.rocks/smartmongo/dist_ts/congodb/index.js";
 
 const port = Number(process.argv[2] ?? 27017);
-const server = new CongoServer({ port, host: "127.0.0.1" });
+const host = process.argv[3] ?? "127.0.0.1";
+const server = new CongoServer({ port, host });
 await server.start();
 process.stdout.write(`ready ${port}\n`);
 const stop = async () => {

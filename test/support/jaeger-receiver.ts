@@ -135,7 +135,8 @@ export async function startJaegerAgent(): Promise<JaegerAgent> {
   };
 }
 
-export async function startJaegerReceiver(): Promise<JaegerReceiver> {
+/** Listens on 127.0.0.1 and a free port unless told otherwise (the Jaeger test image: 0.0.0.0:14268). */
+export async function startJaegerReceiver(listen: { host?: string; port?: number } = {}): Promise<JaegerReceiver> {
   const thrift = new Thrift({ source: fs.readFileSync(IDL, "ascii"), allowOptionalArguments: true });
   const Batch = (
     thrift as unknown as {
@@ -165,10 +166,11 @@ export async function startJaegerReceiver(): Promise<JaegerReceiver> {
   // closes idle sockets (Node's default: after 5 s) races a flush that reuses
   // one, and that batch of spans is lost.
   server.keepAliveTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = listen.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(listen.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}/api/traces`,
+    endpoint: `http://${host}:${port}/api/traces`,
     spans,
     close: () =>
       new Promise<void>((resolve) => {
