@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Server } from "node:http";
 import type { BrokerOptions, Errors, LogLevels, ServiceBroker } from "moleculer";
-import { envInt, envOptional, envString, isProduction } from "./platform/config/env";
+import { config } from "./platform/config";
 import { transporterFromEnv } from "./platform/config/transporter";
 import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
@@ -14,63 +14,61 @@ import {
   tracingFromEnv,
   UntracedInternalEventsMiddleware,
 } from "./platform/observability/broker-observability";
-import { logFormatter, type LogFormat } from "./platform/observability/log-format";
+import { logFormatter } from "./platform/observability/log-format";
 import { RequestContextMiddleware } from "./platform/observability/request-context";
 import { RequestRateMiddleware } from "./platform/observability/request-rate";
 import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
 
 /**
- * Broker configuration, shared by every Agora node. Each value comes from the
- * environment with a default that suits a laptop; the README lists them all.
- *
- *   NAMESPACE    cluster name; nodes only see nodes of the same namespace (agora)
- *   NODE_ID      unique node name (host name + pid)
- *   LOGLEVEL     "info", or per module: "info,CATALOG=debug,TRANSIT=warn"
- *   LOG_FORMAT   "json" (default when NODE_ENV=production) or "short"
- *   SERVICES     comma list of services this node runs (all)
- *   TRANSPORTER  e.g. nats://127.0.0.1:4222 (none: a single process)
- *   REQUEST_TIMEOUT  ms before a call fails with RequestTimeoutError (10000)
+ * Broker options, shared by every Agora node. The settings come from
+ * platform/config, which declares every environment variable (type, default,
+ * doc) and parses them all on first use: a malformed one stops the node here,
+ * at load, with a message naming it. The README's table lists them.
  */
 
 function logLevelFromEnv(): BrokerOptions["logLevel"] {
-  const parts = envString("LOGLEVEL", "info")
-    .split(",")
+  const parts = config.LOGLEVEL.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   const levels: Record<string, LogLevels> = {};
   let global: LogLevels = "info";
   for (const part of parts) {
-    const [module, level] = part.includes("=") ? part.split("=") : ["**", part];
-    if (module === "**") global = level as LogLevels;
-    else levels[module.toUpperCase()] = level as LogLevels;
+    const [module, name] = part.includes("=") ? part.split("=").map((s) => s.trim()) : ["**", part];
+    // platform/config has checked that it is one of Moleculer's level names.
+    const level = name.toLowerCase() as LogLevels;
+    if (module === "**") global = level;
+    else levels[module.toUpperCase()] = level;
   }
   return { ...levels, "**": global };
 }
 
-// moleculer-runner loads every *.service file under SERVICEDIR, or only the
-// folders named in SERVICES (e.g. SERVICES=api,catalog). Defaulting SERVICEDIR
-// to the services folder beside this file makes the same command work for the
-// TypeScript sources (dev) and the compiled dist/ (production).
+// The one write to the environment, and an input, not a setting: moleculer-runner
+// reads SERVICEDIR from process.env itself (after loading this file) to find
+// the *.service files, all of them or only the folders named in SERVICES
+// (e.g. SERVICES=api,catalog). Defaulting it to the services folder beside
+// this file makes the same command work for the TypeScript sources (dev) and
+// the compiled dist/ (production). Agora's own code never reads it.
 process.env.SERVICEDIR ??= path.join(__dirname, "services");
 
 // Host name + pid is unique per process on one machine and per pod in a cluster.
-const nodeID = envOptional("NODE_ID") ?? `${os.hostname()}-${process.pid}`;
-const logFormat = envString("LOG_FORMAT", isProduction() ? "json" : "short");
+const nodeID = config.NODE_ID ?? `${os.hostname()}-${process.pid}`;
+const logFormat = config.LOG_FORMAT;
+const production = config.NODE_ENV === "production";
 const healthServers = new WeakMap<ServiceBroker, Server>();
 
-const config: BrokerOptions = {
-  namespace: envString("NAMESPACE", "agora"),
+const brokerOptions: BrokerOptions = {
+  namespace: config.NAMESPACE,
   nodeID,
 
   logger: {
     type: "Console",
     options: {
       // JSON lines are for machines (log shippers); "short" is for people.
-      // Ours add the request and trace id and redact secrets (lib/log-format.ts);
+      // Ours add the request and trace id and redact secrets (platform/observability/log-format.ts);
       // any other Moleculer formatter name is passed through.
-      formatter: ["json", "short"].includes(logFormat) ? logFormatter(logFormat as LogFormat) : logFormat,
-      colors: !isProduction(),
+      formatter: logFormat === "json" || logFormat === "short" ? logFormatter(logFormat) : logFormat,
+      colors: !production,
       moduleColors: false,
       autoPadding: false,
     },
@@ -84,7 +82,7 @@ const config: BrokerOptions = {
 
   // 10 s covers a checkout (several hops plus a password hash) with margin;
   // anything slower is a fault that callers should see, not wait for.
-  requestTimeout: envInt("REQUEST_TIMEOUT", 10_000),
+  requestTimeout: config.REQUEST_TIMEOUT,
 
   // Retry only errors that say they are retryable (timeouts, node gone). Every
   // action that changes state is idempotent by key (orderId, sku, email), so a
@@ -132,7 +130,7 @@ const config: BrokerOptions = {
   // ones in flight (up to 10 s, below Kubernetes' 30 s grace period), then leaves.
   tracking: {
     enabled: true,
-    shutdownTimeout: envInt("SHUTDOWN_TIMEOUT", 10_000),
+    shutdownTimeout: config.SHUTDOWN_TIMEOUT,
   },
 
   // Per-node memory cache. Writes broadcast "cache.clean.<service>" so every
@@ -140,7 +138,7 @@ const config: BrokerOptions = {
   // copy and cannot corrupt the cached value by mutating it.
   cacher: {
     type: "Memory",
-    options: { ttl: envInt("CACHE_TTL", 30), clone: true },
+    options: { ttl: config.CACHE_TTL, clone: true },
   },
 
   // fastest-validator: every action declares a params schema; see the
@@ -148,7 +146,7 @@ const config: BrokerOptions = {
   validator: true,
 
   // Metrics (Prometheus on METRICS_PORT) and tracing (Jaeger) stay off until
-  // configured, so they cost nothing here; see lib/observability.ts.
+  // configured, so they cost nothing here; see platform/observability/broker-observability.ts.
   metrics: metricsFromEnv(),
   tracing: tracingFromEnv(nodeID),
   ...heartbeatFromEnv(),
@@ -180,6 +178,6 @@ const config: BrokerOptions = {
 };
 
 // Test-only fault injection (docs/fault-injection.md): loaded only when FAULTS is set.
-if (process.env.FAULTS) config.middlewares = [...(config.middlewares ?? []), faultInjection()];
+if (config.FAULTS) brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), faultInjection()];
 
-export default keepParsedOptions(config, ["transporter", "logLevel", "internalServices"]);
+export default keepParsedOptions(brokerOptions, ["transporter", "logLevel", "internalServices"]);

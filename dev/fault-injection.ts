@@ -1,4 +1,5 @@
 import { Errors, type Middleware } from "moleculer";
+import { config } from "../platform/config";
 
 /**
  * Test-only fault injection, driven by the FAULTS environment variable (see
@@ -48,7 +49,7 @@ function crashNow(where: string): never {
 }
 
 /** The middleware: makes the named local actions fail or crash the process. */
-export function faultInjection(spec: string | undefined = process.env.FAULTS): Middleware {
+export function faultInjection(spec: string | undefined = config.FAULTS): Middleware {
   const rules = parseFaults(spec);
   return {
     name: "FaultInjection",
@@ -76,7 +77,7 @@ let cached: { spec: string | undefined; rules: FaultRules } | undefined;
  * the process when FAULTS has crash=<that name>; otherwise does nothing.
  */
 export function faultPoint(name: string): void {
-  const spec = process.env.FAULTS;
+  const spec = config.FAULTS;
   if (!spec) return;
   if (cached?.spec !== spec) cached = { spec, rules: parseFaults(spec) };
   if (cached.rules.crashPoints.has(name)) crashNow(name);

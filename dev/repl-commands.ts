@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ReplOptions, ServiceBroker } from "moleculer";
 import { call, type Caller, type NewProduct, type Order } from "../contracts";
-import { envInt } from "../platform/config/env";
+import { config } from "../platform/config";
 
 export type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 
@@ -107,7 +107,7 @@ export const replCommands = (demo: DemoData): ReplCommand[] => [
     description: "Reset the demo catalog and give every demo product DEMO_STOCK (50) units",
     options: [{ option: "--stock <quantity>", description: "units per product (default DEMO_STOCK or 50)" }],
     async action(broker: ServiceBroker, args: unknown) {
-      const stock = Number((args as ReplArgs)?.options?.stock ?? envInt("DEMO_STOCK", 50));
+      const stock = Number((args as ReplArgs)?.options?.stock ?? config.DEMO_STOCK);
       if (!Number.isInteger(stock) || stock < 0) {
         console.log("--stock must be a whole number ≥ 0");
         return;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { ServiceSchema } from "moleculer";
 import MoleculerDb from "moleculer-db";
-import { envOptional, envString, isTest } from "../platform/config/env";
+import { config } from "../platform/config";
 import { lockDataFile } from "../platform/store/data-lock";
 import { MongoAdapter } from "../platform/store/mongo-adapter";
 import { NedbAdapter } from "../platform/store/nedb-adapter";
@@ -29,9 +29,8 @@ export interface StoreLocation {
 }
 
 export function storeKind(): "mongo" | "memory" | "file" {
-  if (envOptional("MONGO_URI")) return "mongo";
-  const dataDir = envOptional("DATA_DIR");
-  if (dataDir === ":memory:" || (dataDir === undefined && isTest())) return "memory";
+  if (config.MONGO_URI) return "mongo";
+  if (config.DATA_DIR === ":memory:") return "memory";
   return "file";
 }
 
@@ -39,13 +38,13 @@ export function storeKind(): "mongo" | "memory" | "file" {
 export function createAdapter({ service, collection }: StoreLocation): StoreAdapter {
   switch (storeKind()) {
     case "mongo": {
-      const dbName = `${envString("NAMESPACE", "agora")}_${service}`.replace(/[^\w-]/g, "_");
-      return new MongoAdapter(envString("MONGO_URI", ""), { useUnifiedTopology: true }, dbName);
+      const dbName = `${config.NAMESPACE}_${service}`.replace(/[^\w-]/g, "_");
+      return new MongoAdapter(config.MONGO_URI ?? "", { useUnifiedTopology: true }, dbName);
     }
     case "memory":
       return new NedbAdapter();
     case "file": {
-      const filename = path.resolve(envString("DATA_DIR", "data"), `${collection}.db`);
+      const filename = path.resolve(config.DATA_DIR, `${collection}.db`);
       lockDataFile(filename);
       return new NedbAdapter({ filename });
     }

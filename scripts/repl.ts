@@ -9,24 +9,28 @@
  * `node dist/scripts/repl.js`.
  */
 import os from "node:os";
+import { adjustEnv, config } from "../platform/config";
 
-// Broker logs would interleave with the REPL's tables; warnings still show.
-process.env.LOGLEVEL ??= "warn";
-// A REPL is not a member to scrape or probe: no metrics or health listener.
-process.env.METRICS = "false";
-process.env.HEALTH_PORT = "0";
+adjustEnv((env) => ({
+  // Broker logs would interleave with the REPL's tables; warnings still show.
+  LOGLEVEL: "warn",
+  ...env,
+  // A REPL is not a member to scrape or probe: no metrics or health listener.
+  METRICS: "false",
+  HEALTH_PORT: "0",
+}));
 
 async function main(): Promise<void> {
-  // Imported after LOGLEVEL is settled: the config reads it when loaded.
+  // Imported after the environment is adjusted: the broker options read it when loaded.
   const { ServiceBroker } = await import("moleculer");
-  const { default: config } = await import("../moleculer.config");
-  if (!config.transporter) {
+  const { default: brokerOptions } = await import("../moleculer.config");
+  if (!brokerOptions.transporter) {
     process.stderr.write("TRANSPORTER is not set: this REPL would be alone. e.g. TRANSPORTER=nats://127.0.0.1:4222\n");
     process.exit(2);
   }
   const broker = new ServiceBroker({
-    ...config,
-    nodeID: process.env.NODE_ID || `repl-${os.hostname()}-${process.pid}`,
+    ...brokerOptions,
+    nodeID: config.NODE_ID ?? `repl-${os.hostname()}-${process.pid}`,
   });
   await broker.start();
   // Ctrl+D (or the end of piped input) stops the broker and exits.

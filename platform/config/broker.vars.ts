@@ -8,7 +8,13 @@ export const brokerVariables = {
   }),
   NAMESPACE: string({ default: "agora", doc: "cluster name; nodes only see nodes of the same namespace" }),
   NODE_ID: string({ defaultDoc: "host name + pid", doc: "unique node name" }),
-  LOGLEVEL: string({ default: "info", doc: "`info`, or per module: `info,CATALOG=debug,TRANSIT=warn`" }),
+  LOGLEVEL: string({
+    default: "info",
+    pattern:
+      /^\s*(?:[\w.*-]+\s*=\s*)?(?:fatal|error|warn|info|debug|trace)\s*(?:,\s*(?:[\w.*-]+\s*=\s*)?(?:fatal|error|warn|info|debug|trace)\s*)*$/i,
+    accepts: "a level (fatal, error, warn, info, debug, trace), or a comma list such as info,CATALOG=debug",
+    doc: "`info`, or per module: `info,CATALOG=debug,TRANSIT=warn`",
+  }),
   LOG_FORMAT: oneOf(["json", "short", "full", "simple"], {
     default: (mode) => (mode.production ? "json" : "short"),
     defaultDoc: "`json` when `NODE_ENV=production`, else `short`",

@@ -32,6 +32,16 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 let current: Config | undefined;
+let adjust: (env: Env) => Env = (env) => env;
+
+/**
+ * For entry points that are not ordinary nodes (scripts/repl.ts): the config
+ * is parsed from `adjust(process.env)` from now on.
+ */
+export function adjustEnv(fn: (env: Env) => Env): void {
+  adjust = fn;
+  current = undefined;
+}
 
 /**
  * Parsed on first use and kept for the life of the process: production
@@ -43,7 +53,7 @@ export function resetConfig(): void {
 }
 
 function currentConfig(): Config {
-  current ??= loadConfig();
+  current ??= loadConfig(adjust(process.env));
   return current;
 }
 

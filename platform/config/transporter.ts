@@ -1,5 +1,5 @@
 import type { BrokerOptions } from "moleculer";
-import { envInt, envOptional } from "./env";
+import { config } from "./index";
 
 /**
  * Builds the transporter from TRANSPORTER. NATS gets its options from the
@@ -19,7 +19,7 @@ import { envInt, envOptional } from "./env";
  * monitoring (/connz), so an operator can tell which node is which.
  */
 export function transporterFromEnv(connectionName?: string): BrokerOptions["transporter"] {
-  const value = envOptional("TRANSPORTER");
+  const value = config.TRANSPORTER;
   if (!value) return null;
   if (!value.startsWith("nats://")) return value as BrokerOptions["transporter"];
 
@@ -33,18 +33,18 @@ export function transporterFromEnv(connectionName?: string): BrokerOptions["tran
     // one that starts before NATS waits for it instead of failing its start.
     maxReconnectAttempts: -1,
     waitOnFirstConnect: true,
-    reconnectTimeWait: envInt("NATS_RECONNECT_WAIT", 1000),
+    reconnectTimeWait: config.NATS_RECONNECT_WAIT,
     reconnectJitter: 250,
     // A server that vanished without closing the socket (a dead VM, a
     // dropped NAT entry) is only noticed by unanswered pings; the client's
     // default (2 minutes × 2) would leave a node deaf for 4 minutes.
-    pingInterval: envInt("NATS_PING_INTERVAL", 20_000),
+    pingInterval: config.NATS_PING_INTERVAL,
     maxPingOut: 3,
   };
   // Credentials in the URL (nats://user:pass@host) still work; the variables win.
-  const user = envOptional("NATS_USER") ?? (decodeURIComponent(urls[0].username) || undefined);
-  const pass = envOptional("NATS_PASSWORD") ?? (decodeURIComponent(urls[0].password) || undefined);
-  const token = envOptional("NATS_TOKEN");
+  const user = config.NATS_USER ?? (decodeURIComponent(urls[0].username) || undefined);
+  const pass = config.NATS_PASSWORD ?? (decodeURIComponent(urls[0].password) || undefined);
+  const token = config.NATS_TOKEN;
   if (user) Object.assign(options, { user, pass });
   if (token) options.token = token;
   return { type: "NATS", options } as BrokerOptions["transporter"];

@@ -57,11 +57,20 @@ function variable<T>(options: Options<T>, convert: (raw: string) => T): Variable
   };
 }
 
+interface StringOptions extends Options<string> {
+  /** When set, a value must match it; `accepts` says what it accepts. */
+  pattern?: RegExp;
+  accepts?: string;
+}
+
 /** Free text. Without a default, unset means undefined. */
-export function string(options: Options<string> & { default: Default<string> }): Variable<string>;
-export function string(options: Options<string>): Variable<string | undefined>;
-export function string(options: Options<string>): Variable<string | undefined> {
-  return variable<string | undefined>(options, (raw) => raw);
+export function string(options: StringOptions & { default: Default<string> }): Variable<string>;
+export function string(options: StringOptions): Variable<string | undefined>;
+export function string(options: StringOptions): Variable<string | undefined> {
+  return variable<string | undefined>(options, (raw) => {
+    if (options.pattern && !options.pattern.test(raw)) throw new Error(`accepts ${options.accepts ?? options.pattern}`);
+    return raw;
+  });
 }
 
 /** A whole number, optionally bounded. */

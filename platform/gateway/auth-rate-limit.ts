@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { envBool, envInt } from "../config/env";
+import { config } from "../config";
 
 /**
  * Rate limit of the auth routes (login, register): a fixed window per client
@@ -25,10 +25,10 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
 
 /** moleculer-web `rateLimit` options for the auth route. */
 export function authRateLimit() {
-  const trustProxy = envBool("TRUST_PROXY", false);
+  const trustProxy = config.TRUST_PROXY;
   return {
-    window: envInt("AUTH_RATE_WINDOW_MS", 60_000),
-    limit: envInt("AUTH_RATE_LIMIT", 10),
+    window: config.AUTH_RATE_WINDOW_MS,
+    limit: config.AUTH_RATE_LIMIT,
     headers: true,
     key: (req: IncomingMessage) => clientAddress(req, trustProxy),
   };

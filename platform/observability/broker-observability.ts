@@ -1,6 +1,6 @@
 import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
-import { envBool, envInt, envOptional, envString, isProduction } from "../config/env";
+import { config } from "../config";
 import { traceIdOf } from "./request-context";
 
 /**
@@ -31,16 +31,12 @@ class AgoraJaegerExporter extends (TracerExporters.Jaeger as unknown as new (opt
 (TracerExporters.register as (name: string, value: unknown) => void)("AgoraJaeger", AgoraJaegerExporter);
 
 export function sampleRate(): number {
-  const rate = Number(envString("TRACING_SAMPLE_RATE", "1"));
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new Error(`TRACING_SAMPLE_RATE must be a number from 0 to 1, got "${process.env.TRACING_SAMPLE_RATE}"`);
-  }
-  return rate;
+  return config.TRACING_SAMPLE_RATE;
 }
 
 export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
-  const endpoint = envOptional("JAEGER_ENDPOINT");
-  const agentHost = envOptional("JAEGER_AGENT_HOST");
+  const endpoint = config.JAEGER_ENDPOINT;
+  const agentHost = config.JAEGER_AGENT_HOST;
   if (!endpoint && !agentHost) return false;
   return {
     enabled: true,
@@ -67,7 +63,7 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
       options: {
         endpoint: endpoint ?? null,
         host: agentHost ?? "127.0.0.1",
-        port: envInt("JAEGER_AGENT_PORT", 6832),
+        port: config.JAEGER_AGENT_PORT,
         legacyMode: false,
         // Jaeger shows one "process" per service and node; the tag tells
         // replicas of a service apart.
@@ -95,8 +91,8 @@ export const UntracedInternalEventsMiddleware: Middleware = {
 
 /** The Prometheus port, or undefined when metrics are off. */
 export function metricsPort(): number | undefined {
-  if (!envBool("METRICS", true)) return undefined;
-  const port = envInt("METRICS_PORT", isProduction() ? 3030 : 0);
+  if (!config.METRICS) return undefined;
+  const port = config.METRICS_PORT;
   return port > 0 ? port : undefined;
 }
 
@@ -112,7 +108,7 @@ export function metricsFromEnv(): BrokerOptions["metrics"] {
 /** Heartbeat settings in seconds; a node missing for `timeout` is dropped. */
 export function heartbeatFromEnv(): Pick<BrokerOptions, "heartbeatInterval" | "heartbeatTimeout"> {
   return {
-    heartbeatInterval: envInt("HEARTBEAT_INTERVAL", 10),
-    heartbeatTimeout: envInt("HEARTBEAT_TIMEOUT", 30),
+    heartbeatInterval: config.HEARTBEAT_INTERVAL,
+    heartbeatTimeout: config.HEARTBEAT_TIMEOUT,
   };
 }

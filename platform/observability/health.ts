@@ -1,7 +1,7 @@
 import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServiceBroker } from "moleculer";
-import { envInt, isProduction } from "../config/env";
+import { config } from "../config";
 import { declaredDependencies, hardDependencies } from "./dependencies";
 
 /**
@@ -164,7 +164,7 @@ export function answerProbe(broker: ServiceBroker, req: http.IncomingMessage, re
 
 /** HEALTH_PORT: 3001 in production, off elsewhere; 0 turns it off. */
 export function healthPort(): number | undefined {
-  const port = envInt("HEALTH_PORT", isProduction() ? 3001 : 0);
+  const port = config.HEALTH_PORT;
   return port > 0 ? port : undefined;
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
 import type { ApiRouteSchema, ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
-import { envBool, envInt, envList, envString } from "../../platform/config/env";
+import { config } from "../../platform/config";
 import { call, type Caller } from "../../contracts";
 import { AUTH_ACTIONS, authRateLimit } from "../../platform/gateway/auth-rate-limit";
 import { gatewayMixin, type GatewayRequest } from "../../platform/gateway/gateway.mixin";
@@ -29,7 +29,7 @@ type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
  *   CORS_ORIGINS  comma list of allowed origins, or * (none: no CORS headers)
  *   BODY_LIMIT    largest accepted JSON body (100kb)
  */
-const corsOrigins = envList("CORS_ORIGINS");
+const corsOrigins = config.CORS_ORIGINS;
 
 /**
  * The /api/v1 routes. Aliases come from the `rest` declarations of the
@@ -46,10 +46,10 @@ function v1Route(extra: Partial<ApiRouteSchema>): ApiRouteSchema {
     authentication: true,
     authorization: true,
     bodyParsers: {
-      json: { strict: true, limit: envString("BODY_LIMIT", "100kb") },
+      json: { strict: true, limit: config.BODY_LIMIT },
       urlencoded: false,
     },
-    callOptions: { timeout: envInt("REQUEST_TIMEOUT", 10_000) },
+    callOptions: { timeout: config.REQUEST_TIMEOUT },
     onBeforeCall(ctx: Context<unknown, { idempotencyKey?: string }>, _route: unknown, req: Req) {
       // POST /orders reads its Idempotency-Key from meta; the action validates it.
       const key = req.headers["idempotency-key"];
@@ -83,8 +83,8 @@ const ApiService: ServiceSchema<GatewaySettings> = {
   ],
 
   settings: {
-    port: envInt("PORT", 3000),
-    ip: envString("HOST", "0.0.0.0"),
+    port: config.PORT,
+    ip: config.HOST,
     cors: corsOrigins.length
       ? {
           origin: corsOrigins.includes("*") ? "*" : corsOrigins,
@@ -99,7 +99,7 @@ const ApiService: ServiceSchema<GatewaySettings> = {
     // and latencies are in the metrics, slow requests in the traces; ACCESS_LOG=true
     // logs one line per response ("<= 200 GET /path [+1.2 ms]"), LOGLEVEL=info,API=debug all.
     logRequest: "debug",
-    logResponse: envBool("ACCESS_LOG", false) ? "info" : "debug",
+    logResponse: config.ACCESS_LOG ? "info" : "debug",
     // Request params and response bodies can carry passwords and tokens.
     logRequestParams: null,
     logResponseData: null,

@@ -1,7 +1,7 @@
 import type { Context } from "moleculer";
 import { call, cartContract, defineService, type Cart, type Product } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { envString } from "../../platform/config/env";
+import { config } from "../../platform/config";
 import { assertCanHold, assertRoomForLine, cartView, type StoredLines } from "./domain/cart";
 import { cartOwner } from "./domain/owner";
 import { CartStore } from "./store";
@@ -9,7 +9,7 @@ import { CartStore } from "./store";
 /**
  *   DEFAULT_CURRENCY  currency of an empty cart (EUR)
  */
-const defaultCurrency = () => envString("DEFAULT_CURRENCY", "EUR");
+const defaultCurrency = () => config.DEFAULT_CURRENCY;
 
 interface CartMethods {
   carts: CartStore;

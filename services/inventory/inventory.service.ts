@@ -2,7 +2,7 @@ import { Errors, type Context, type ServiceBroker } from "moleculer";
 import type { DbAdapter } from "moleculer-db";
 import { call, defineService, inventoryContract, type EventContracts } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { envInt } from "../../platform/config/env";
+import { config } from "../../platform/config";
 import { NotFoundError } from "../../platform/core/errors";
 import { stockLevel } from "../../platform/observability/business-metrics";
 import { NotCommittable, OutOfStock, StockLedger, type LedgerResult } from "./domain/stock-ledger";
@@ -14,8 +14,8 @@ import { InventoryStore, reservationsAdapter } from "./store";
  *   INVENTORY_INITIAL_STOCK  available stock of a product inventory first hears of (0);
  *                            `npm run dev` sets it to DEMO_STOCK (50) so the demo shop can sell
  */
-const lowThreshold = () => envInt("INVENTORY_LOW_THRESHOLD", 5);
-const initialStock = () => envInt("INVENTORY_INITIAL_STOCK", 0);
+const lowThreshold = () => config.INVENTORY_LOW_THRESHOLD;
+const initialStock = () => config.INVENTORY_INITIAL_STOCK;
 
 /** Whether some node runs the catalog. */
 function catalogRunning(broker: ServiceBroker): boolean {

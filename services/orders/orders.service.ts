@@ -1,7 +1,7 @@
 import { Errors, type Context } from "moleculer";
 import { call, defineService, emit, ordersContract, type Caller, type RequestMeta } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
-import { envInt } from "../../platform/config/env";
+import { config } from "../../platform/config";
 import { NotFoundError } from "../../platform/core/errors";
 import { faultPoint } from "../../dev/fault-injection";
 import { orderFinished } from "../../platform/observability/business-metrics";
@@ -16,7 +16,7 @@ import { OrderStore } from "./store";
  *   ORDERS_OUTBOX_INTERVAL_MS    how often the outbox relay looks for undelivered events (1000)
  *   ORDERS_OUTBOX_MAX_BACKOFF_MS longest wait between two deliveries of one event (5000)
  */
-const pendingTimeout = () => envInt("ORDERS_PENDING_TIMEOUT_MS", 15_000);
+const pendingTimeout = () => config.ORDERS_PENDING_TIMEOUT_MS;
 
 interface OrdersThis {
   store: OrderStore;
@@ -58,7 +58,7 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
           userId: user.id,
           idempotencyKey,
           card: ctx.params.payment,
-          waitMs: Math.max(1000, envInt("REQUEST_TIMEOUT", 10_000) - 2000),
+          waitMs: Math.max(1000, config.REQUEST_TIMEOUT - 2000),
         });
         if (order.status === "CONFIRMED") {
           // A 201 names what it created; without it moleculer-web also logs a warning per checkout.
@@ -166,7 +166,7 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
               deliver: (entry) => call(this.broker, "notifications.record", entry.payload),
               log: this.logger,
               baseDelayMs: 200,
-              maxDelayMs: envInt("ORDERS_OUTBOX_MAX_BACKOFF_MS", 5000),
+              maxDelayMs: config.ORDERS_OUTBOX_MAX_BACKOFF_MS,
             },
             all,
           );
@@ -202,8 +202,8 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
     // Orders a crashed node left behind are picked up at start and then periodically.
     this.timers = [
       setTimeout(() => void this.recoverNow(), 0),
-      setInterval(() => void this.recoverNow(), envInt("ORDERS_RECOVERY_INTERVAL_MS", 5000)),
-      setInterval(() => void this.relayNow(), envInt("ORDERS_OUTBOX_INTERVAL_MS", 1000)),
+      setInterval(() => void this.recoverNow(), config.ORDERS_RECOVERY_INTERVAL_MS),
+      setInterval(() => void this.relayNow(), config.ORDERS_OUTBOX_INTERVAL_MS),
     ];
   },
 

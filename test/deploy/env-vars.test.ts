@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { variables } from "../../platform/config";
 
 /**
  * The environment the images and manifests set is the environment the app
@@ -9,38 +10,14 @@ import { parseAllDocuments } from "yaml";
  * needs is set in both compose and Kubernetes.
  */
 const ROOT = path.resolve(__dirname, "../..");
-const SOURCE_DIRS = ["platform", "dev", "services", "mixins", "scripts"];
 
-function sourceFiles(): string[] {
-  const files = [path.join(ROOT, "moleculer.config.ts")];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|mjs|js)$/.test(entry.name)) files.push(full);
-    }
-  };
-  for (const dir of SOURCE_DIRS) walk(path.join(ROOT, dir));
-  return files;
-}
-
-/** Names the app reads: env helpers (platform/config) and process.env, in every source file. */
+/** Names the app reads: the declarations in platform/config, the only place that reads process.env. */
 function variablesTheAppReads(): Set<string> {
-  const names = new Set<string>([
-    // Read by moleculer-runner itself (the production command), not by our sources.
-    "SERVICES",
+  return new Set<string>([
+    ...Object.keys(variables),
+    // Written by moleculer.config.ts and read by moleculer-runner itself, not by our sources.
     "SERVICEDIR",
   ]);
-  const patterns = [
-    /\benv(?:String|Optional|Int|Bool|List)\(\s*"([A-Z][A-Z0-9_]*)"/g,
-    /process\.env\.([A-Z][A-Z0-9_]*)/g,
-    /process\.env\[\s*"([A-Z][A-Z0-9_]*)"\s*\]/g,
-  ];
-  for (const file of sourceFiles()) {
-    const text = fs.readFileSync(file, "utf8");
-    for (const re of patterns) for (const m of text.matchAll(re)) names.add(m[1]);
-  }
-  return names;
 }
 
 function envFile(file: string): Record<string, string> {
@@ -95,7 +72,7 @@ function k8sConfigMap(): Record<string, string> {
 describe("environment of images and manifests", () => {
   const reads = variablesTheAppReads();
 
-  it("the scan finds the variables the README documents", () => {
+  it("the declarations include the variables a production node needs", () => {
     for (const name of ["NAMESPACE", "NODE_ID", "TRANSPORTER", "NATS_USER", "MONGO_URI", "DATA_DIR", "JWT_SECRET"]) {
       expect(reads).toContain(name);
     }

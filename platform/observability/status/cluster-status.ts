@@ -1,5 +1,5 @@
 import type { ServiceBroker } from "moleculer";
-import { envOptional, isProduction } from "../../config/env";
+import { config } from "../../config";
 import type { NodeObservation } from "../node-probe";
 
 /**
@@ -14,11 +14,7 @@ export type StatusAccess = "public" | "admin" | "off";
 
 /** STATUS_PAGE: public (default in dev), admin (default in production: an admin Bearer token), or off. */
 export function statusAccess(): StatusAccess {
-  const value = envOptional("STATUS_PAGE")?.toLowerCase();
-  if (value === "off" || value === "false" || value === "0") return "off";
-  if (value === "public" || value === "true" || value === "on") return "public";
-  if (value === "admin") return "admin";
-  return isProduction() ? "admin" : "public";
+  return config.STATUS_PAGE;
 }
 
 export interface NodeStatus {

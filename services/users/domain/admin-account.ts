@@ -1,4 +1,4 @@
-import { envOptional } from "../../../platform/config/env";
+import { config } from "../../../platform/config";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../../contracts";
 import { normalizeEmail } from "./account";
 
@@ -8,8 +8,8 @@ import { normalizeEmail } from "./account";
  * shop without the admin the operator expects.
  */
 export function adminFromEnv(): { email: string; password: string } | null {
-  const email = envOptional("ADMIN_EMAIL");
-  const password = envOptional("ADMIN_PASSWORD");
+  const email = config.ADMIN_EMAIL;
+  const password = config.ADMIN_PASSWORD;
   if (!email && !password) return null;
   if (!email || !password) throw new Error("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) throw new Error("ADMIN_EMAIL is not an email address");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
-import { envOptional, envString, isProduction } from "../../../platform/config/env";
+import { config } from "../../../platform/config";
 
 /**
  * Access tokens: JWTs signed with HS256. They carry only the user id (`sub`);
@@ -23,18 +23,18 @@ const AUDIENCE = "agora";
 const MIN_SECRET_LENGTH = 32;
 
 export function tokenSettingsFromEnv(warn: (message: string) => void): TokenSettings {
-  const expiresIn = envString("JWT_EXPIRES_IN", "2h");
+  const expiresIn = config.JWT_EXPIRES_IN;
   if (!/^\d+\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)$/i.test(expiresIn)) {
     throw new Error(`JWT_EXPIRES_IN must be a duration such as "2h" or "15m", got "${expiresIn}"`);
   }
-  const configured = envOptional("JWT_SECRET");
+  const configured = config.JWT_SECRET;
   if (configured) {
     if (configured.length < MIN_SECRET_LENGTH) {
       throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
     }
     return { secret: new TextEncoder().encode(configured), expiresIn };
   }
-  if (isProduction()) throw new Error("JWT_SECRET is required when NODE_ENV=production");
+  if (config.NODE_ENV === "production") throw new Error("JWT_SECRET is required when NODE_ENV=production");
   warn(
     "JWT_SECRET is not set: using a random secret for this process. Tokens end with the process " +
       "and are not accepted by other users nodes. Set JWT_SECRET outside development.",

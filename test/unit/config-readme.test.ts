@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import path from "node:path";
+import { variables } from "../../platform/config";
+import { configTableRows, README, readmeTableRows } from "../../scripts/config-table";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("configuration declarations", () => {
+  it("the README's table is the declarations, row for row (npm run config:table rewrites it)", () => {
+    const rows = readmeTableRows(fs.readFileSync(README, "utf8"));
+    expect(rows.length).toBe(Object.keys(variables).length);
+    expect(rows).toEqual(configTableRows());
+  });
+
+  it("no production code but platform/config reads process.env", () => {
+    const readers: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (/\.(ts|mjs|js)$/.test(entry.name) && /process\.env\b(?!\.SERVICEDIR \?\?=)/.test(stripComments(file)))
+          readers.push(file);
+      }
+    };
+    for (const dir of ["services", "platform", "dev", "mixins", "contracts", "scripts"]) walk(dir);
+    if (/process\.env\b(?!\.SERVICEDIR \?\?=)/.test(stripComments("moleculer.config.ts")))
+      readers.push("moleculer.config.ts");
+    // scripts/dev.mjs starts the dev process and hands its environment on.
+    expect(readers.sort()).toEqual(["platform/config/index.ts", "scripts/dev.mjs"]);
+  });
+});
+
+function stripComments(file: string): string {
+  return fs
+    .readFileSync(path.join(ROOT, file), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
+}
