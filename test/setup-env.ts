@@ -11,14 +11,26 @@ process.env.AUTH_RATE_LIMIT ??= "100000";
 process.env.JWT_SECRET ??= "test-only-jwt-secret-0123456789abcdef";
 
 // The config is parsed once per process; suites change process.env between
-// brokers, so every write or delete makes the next read parse it again.
-process.env = new Proxy(process.env, {
-  set(target, name, value) {
+// brokers (a write, a delete, or a whole new object), so each change makes
+// the next read parse it again.
+const watched = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  new Proxy(env, {
+    set(target, name, value) {
+      resetConfig();
+      return Reflect.set(target, name, value);
+    },
+    deleteProperty(target, name) {
+      resetConfig();
+      return Reflect.deleteProperty(target, name);
+    },
+  });
+let env = watched(process.env);
+Object.defineProperty(process, "env", {
+  configurable: true,
+  enumerable: true,
+  get: () => env,
+  set: (next: NodeJS.ProcessEnv) => {
+    env = watched(next);
     resetConfig();
-    return Reflect.set(target, name, value);
-  },
-  deleteProperty(target, name) {
-    resetConfig();
-    return Reflect.deleteProperty(target, name);
   },
 });
