@@ -25,8 +25,9 @@ describe("configuration declarations", () => {
     for (const dir of ["services", "platform", "dev", "mixins", "contracts", "scripts"]) walk(dir);
     if (/process\.env\b(?!\.SERVICEDIR \?\?=)/.test(stripComments("moleculer.config.ts")))
       readers.push("moleculer.config.ts");
-    // scripts/dev.mjs starts the dev process and hands its environment on.
-    expect(readers.sort()).toEqual(["platform/config/index.ts", "scripts/dev.mjs"]);
+    // The .mjs tool scripts (npm run dev, the Go build) start child processes and hand their environment on.
+    expect(readers.filter((file) => !/^scripts\/[\w-]+\.mjs$/.test(file))).toEqual(["platform/config/index.ts"]);
+    expect(readers).toContain("scripts/dev.mjs");
   });
 });
 
