@@ -1,4 +1,4 @@
-import type { ServiceBroker } from "moleculer";
+import type { MetricRegistry, ServiceBroker } from "moleculer";
 
 /**
  * Business metrics, exported with Moleculer's own metrics on /metrics
@@ -15,22 +15,27 @@ import type { ServiceBroker } from "moleculer";
 
 type Holder = Pick<ServiceBroker, "metrics">;
 
-interface Registry {
-  isEnabled(): boolean;
-  hasMetric(name: string): boolean;
-  register(opts: object): unknown;
-  increment(name: string, labels?: object, value?: number): unknown;
-  set(name: string, value: number, labels?: object): unknown;
-  observe(name: string, value: number, labels?: object): unknown;
-}
+type Registry = ServiceBroker["metrics"];
 
-const DEFINITIONS = {
+type MetricName =
+  | "agora_orders_total"
+  | "agora_checkout_duration_seconds"
+  | "agora_payment_declines_total"
+  | "agora_products_low_stock"
+  | "agora_notification_lag_seconds";
+
+type MetricOptions =
+  MetricRegistry.CounterMetricOptions | MetricRegistry.GaugeMetricOptions | MetricRegistry.HistogramMetricOptions;
+
+const DEFINITIONS: Record<MetricName, MetricOptions> = {
   agora_orders_total: {
+    name: "agora_orders_total",
     type: "counter",
     labelNames: ["status"],
     description: "Orders that reached a final status",
   },
   agora_checkout_duration_seconds: {
+    name: "agora_checkout_duration_seconds",
     type: "histogram",
     labelNames: ["status"],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -38,31 +43,39 @@ const DEFINITIONS = {
     description: "Time from checkout request to the order's final status",
   },
   agora_payment_declines_total: {
+    name: "agora_payment_declines_total",
     type: "counter",
     labelNames: ["reason"],
     description: "Card charges the payment provider declined",
   },
   agora_products_low_stock: {
+    name: "agora_products_low_stock",
     type: "gauge",
     labelNames: [],
     description: "Products whose available stock is below the low-stock threshold",
   },
   agora_notification_lag_seconds: {
+    name: "agora_notification_lag_seconds",
     type: "histogram",
     labelNames: ["event"],
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     unit: "seconds",
     description: "Time from an order event to its notification being recorded",
   },
-} as const;
+};
 
-type MetricName = keyof typeof DEFINITIONS;
+/** `register` is overloaded per metric type, so each type is passed on by its own branch. */
+function register(registry: Registry, options: MetricOptions): void {
+  if (options.type === "counter") registry.register(options);
+  else if (options.type === "gauge") registry.register(options);
+  else registry.register(options);
+}
 
 /** The registry with the metric registered, or undefined when metrics are off. */
 function metric(holder: Holder, name: MetricName): Registry | undefined {
-  const registry = holder.metrics as unknown as Registry | undefined;
+  const registry: Registry | undefined = holder.metrics;
   if (!registry?.isEnabled()) return undefined;
-  if (!registry.hasMetric(name)) registry.register({ name, ...DEFINITIONS[name] });
+  if (!registry.hasMetric(name)) register(registry, DEFINITIONS[name]);
   return registry;
 }
 

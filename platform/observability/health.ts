@@ -2,6 +2,7 @@ import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServiceBroker } from "moleculer";
 import { config } from "../config";
+import { isStoreAdapter, type StoreAdapter } from "../store/store-adapter";
 import { declaredDependencies, hardDependencies } from "./dependencies";
 
 /**
@@ -32,18 +33,17 @@ export interface Readiness {
   checks: Record<string, CheckResult>;
 }
 
-interface BrokerInternals {
-  started?: boolean;
-  stopping?: boolean;
-  transit?: {
-    connected: boolean;
-    tx?: { client?: { rtt?(): Promise<number>; isClosed?(): boolean } };
-  };
+/** The NATS client of Moleculer's NATS transporter (`transit.tx.client`), which its typings leave out. */
+interface NatsClient {
+  rtt(): Promise<number>;
+  isClosed(): boolean;
 }
 
-interface StoreAdapter {
-  db?: { command?(cmd: object): Promise<unknown> };
-  client?: unknown;
+function natsClientOf(transporter: object): NatsClient | undefined {
+  const client: unknown = "client" in transporter ? transporter.client : undefined;
+  return typeof client === "object" && client !== null && "rtt" in client && "isClosed" in client
+    ? (client as NatsClient)
+    : undefined;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
@@ -65,21 +65,20 @@ async function run(check: () => Promise<void> | void): Promise<CheckResult> {
 
 /** The transporter reaches its server: a NATS round trip, else Moleculer's own flag. */
 async function transporterCheck(broker: ServiceBroker): Promise<void> {
-  const transit = (broker as unknown as BrokerInternals).transit;
+  const transit = broker.transit;
   if (!transit) return;
-  const client = transit.tx?.client;
-  if (client?.rtt) {
-    if (client.isClosed?.()) throw new Error("connection closed");
+  const client = natsClientOf(transit.tx);
+  if (client) {
+    if (client.isClosed()) throw new Error("connection closed");
     await client.rtt();
     return;
   }
   if (!transit.connected) throw new Error("not connected");
 }
 
-/** A MongoDB store answers a ping; the embedded NeDB store is in this process. */
-async function storeCheck(adapter: StoreAdapter): Promise<void> {
-  if (adapter.client && !adapter.db) throw new Error("not connected");
-  if (adapter.db?.command) await adapter.db.command({ ping: 1 });
+/** A MongoDB store answers a ping; the embedded store is in this process. */
+function storeCheck(adapter: StoreAdapter): Promise<void> {
+  return adapter.ping();
 }
 
 function localServices(broker: ServiceBroker) {
@@ -108,19 +107,19 @@ function availableServices(broker: ServiceBroker): Set<string> {
 }
 
 export async function readiness(broker: ServiceBroker): Promise<Readiness> {
-  const internals = broker as unknown as BrokerInternals;
   const checks: Record<string, CheckResult> = {};
-  checks.broker = internals.stopping
+  checks.broker = broker.stopping
     ? { ok: false, error: "stopping" }
-    : internals.started
+    : broker.started
       ? { ok: true }
       : { ok: false, error: "starting" };
 
   const pending: Promise<void>[] = [];
-  if (internals.transit) pending.push(run(() => transporterCheck(broker)).then((r) => void (checks.transporter = r)));
+  if (broker.transit) pending.push(run(() => transporterCheck(broker)).then((r) => void (checks.transporter = r)));
   for (const service of localServices(broker)) {
-    const adapter = (service as unknown as { adapter?: StoreAdapter }).adapter;
-    if (adapter) pending.push(run(() => storeCheck(adapter)).then((r) => void (checks[`store:${service.name}`] = r)));
+    const adapter: unknown = "adapter" in service ? service.adapter : undefined;
+    if (isStoreAdapter(adapter))
+      pending.push(run(() => storeCheck(adapter)).then((r) => void (checks[`store:${service.name}`] = r)));
   }
   await Promise.all(pending);
 

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomUUID } from "node:crypto";
-import type { Context, Middleware } from "moleculer";
+import type { ActionHandler, Context, Middleware } from "moleculer";
+
+type EventHandler = (ctx: Context) => void | Promise<void>;
 
 /**
  * The Moleculer context of the action or event handler that is running now,
@@ -19,13 +21,15 @@ export function currentContext(): Context | undefined {
 /** Runs every local action and event handler inside its context. */
 export const RequestContextMiddleware: Middleware = {
   name: "RequestContext",
-  localAction(next: (ctx: Context) => Promise<unknown>) {
+  localAction(next: ActionHandler): ActionHandler {
+    return function (this: ThisParameterType<ActionHandler>, ctx: Context) {
+      return storage.run(ctx, () => next.call(this, ctx));
+    };
+  },
+  localEvent(next: EventHandler): EventHandler {
     return (ctx: Context) => storage.run(ctx, () => next(ctx));
   },
-  localEvent(next: (ctx: Context) => Promise<unknown>) {
-    return (ctx: Context) => storage.run(ctx, () => next(ctx));
-  },
-} as unknown as Middleware;
+};
 
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
 

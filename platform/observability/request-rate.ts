@@ -1,4 +1,4 @@
-import type { Context, Middleware, ServiceBroker } from "moleculer";
+import type { ActionHandler, ActionSchema, Context, Middleware, ServiceBroker } from "moleculer";
 
 /**
  * A per-node request meter for the status page: how many action calls this
@@ -50,13 +50,13 @@ export function requestRate(broker: ServiceBroker): number {
 /** Counts local calls of the node's own actions (not $node.* internals, not the probes). */
 export const RequestRateMiddleware: Middleware = {
   name: "RequestRate",
-  localAction(next: (ctx: Context) => Promise<unknown>, action: { name: string }) {
-    if (action.name.startsWith("$")) return next;
-    return (ctx: Context) => {
+  localAction(next: ActionHandler, action: ActionSchema): ActionHandler {
+    if (action.name?.startsWith("$")) return next;
+    return function (this: ThisParameterType<ActionHandler>, ctx: Context) {
       meterOf(ctx.broker).hit();
-      return next(ctx);
+      return next.call(this, ctx);
     };
   },
-} as unknown as Middleware;
+};
 
 export { RateMeter };

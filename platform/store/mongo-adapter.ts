@@ -9,6 +9,8 @@ declare module "moleculer-db-adapter-mongo" {
     stringToObjectID(id: unknown): unknown;
     /** An ObjectId as its 24-hex string. */
     objectIDToString(id: unknown): string;
+    /** The connected database (set by connect()). */
+    db?: { command(cmd: object): Promise<unknown> };
   }
 }
 
@@ -60,6 +62,12 @@ export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
       returnDocument: "after",
     });
     return res.value as object;
+  }
+
+  /** A round trip to the server: readiness fails while MongoDB does not answer. */
+  async ping(): Promise<void> {
+    if (!this.db) throw new Error("not connected");
+    await this.db.command({ ping: 1 });
   }
 
   async getDoc(id: string): Promise<StoredDoc | null> {

@@ -36,6 +36,11 @@ export class NedbAdapter implements StoreAdapter {
     this.store = undefined;
   }
 
+  /** The embedded store lives in this process: it answers once loaded. */
+  async ping(): Promise<void> {
+    if (!this.store) throw new Error("not connected");
+  }
+
   // moleculer-db's adapter interface
 
   find(filters: FilterOptions): Promise<object[]> {

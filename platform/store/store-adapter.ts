@@ -33,13 +33,15 @@ export interface ConditionalOps {
   /** Removes the document with this id if it matches `condition`; true when one was removed. */
   removeDoc(id: string, condition: object): Promise<boolean>;
   ensureIndex(field: string, unique: boolean): Promise<void>;
+  /** Resolves when the store answers (readiness); rejects when it cannot be reached. */
+  ping(): Promise<void>;
 }
 
 /** A moleculer-db adapter that also offers Agora's conditional operations. */
 export type StoreAdapter = DbAdapter & ConditionalOps;
 
-export function isStoreAdapter(adapter: DbAdapter): adapter is StoreAdapter {
-  return "updateDoc" in adapter && "insertDoc" in adapter;
+export function isStoreAdapter(adapter: unknown): adapter is StoreAdapter {
+  return typeof adapter === "object" && adapter !== null && "updateDoc" in adapter && "ping" in adapter;
 }
 
 /** "-field" → { field: -1 }, "field" → { field: 1 }: moleculer-db's sort notation as a sort spec. */

@@ -47,11 +47,11 @@ export interface ClusterStatus {
 
 interface RegistryNode {
   id: string;
-  hostname?: string;
+  hostname: string | null;
   available: boolean;
   local: boolean;
   cpu?: number | null;
-  services?: { name: string }[];
+  services: { name?: string }[];
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -69,17 +69,17 @@ async function observe(broker: ServiceBroker, nodeID: string): Promise<NodeObser
 }
 
 export async function clusterStatus(broker: ServiceBroker): Promise<ClusterStatus> {
-  const registryNodes = (
-    broker.registry.getNodeList({ onlyAvailable: true, withServices: true }) as unknown as RegistryNode[]
-  ).filter((n) => n.available);
+  const registryNodes: RegistryNode[] = broker.registry
+    .getNodeList({ onlyAvailable: true, withServices: true })
+    .filter((n) => n.available);
 
   const observations = await Promise.all(registryNodes.map((n) => observe(broker, n.id)));
 
   const nodes: NodeStatus[] = registryNodes.map((n, i) => {
     const seen = observations[i];
-    const services = (n.services ?? [])
-      .map((s) => s.name)
-      .filter((name) => !name.startsWith("$"))
+    const services = n.services
+      .map((s) => s.name ?? "")
+      .filter((name) => name !== "" && !name.startsWith("$"))
       .sort();
     return {
       nodeID: n.id,
