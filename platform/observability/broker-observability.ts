@@ -23,12 +23,20 @@ import { traceIdOf } from "./request-context";
  * "checkout-42". traceIdOf() maps any request id to the same 32-hex id the
  * log lines carry, so a trace id found in a log line opens the trace.
  */
-class AgoraJaegerExporter extends (TracerExporters.Jaeger as unknown as new (opts?: object) => object) {
+class AgoraJaegerExporter extends TracerExporters.Jaeger {
   convertTraceID(id: string | null): Buffer | null {
     return id ? Buffer.from(traceIdOf(id), "hex") : null;
   }
 }
-(TracerExporters.register as (name: string, value: unknown) => void)("AgoraJaeger", AgoraJaegerExporter);
+// Registered under Moleculer's own name, so `type: "Jaeger"` (the only names its typings accept) builds ours.
+(TracerExporters.register as (name: string, value: unknown) => void)("Jaeger", AgoraJaegerExporter);
+
+declare module "moleculer" {
+  interface EventSchema {
+    /** Moleculer reads it per event (as for actions); its typings leave it out. */
+    tracing?: boolean;
+  }
+}
 
 export function sampleRate(): number {
   return config.TRACING_SAMPLE_RATE;
@@ -59,19 +67,20 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
     errorFields: ["name", "message", "code", "type", "retryable"],
     stackTrace: false,
     exporter: {
-      type: "AgoraJaeger",
+      type: "Jaeger",
       options: {
-        endpoint: endpoint ?? null,
+        // Unset: Moleculer's exporter then reports over UDP to host:port.
+        endpoint,
         host: agentHost ?? "127.0.0.1",
         port: config.JAEGER_AGENT_PORT,
-        legacyMode: false,
+        // (Moleculer's `legacyMode` only shortens trace ids in convertTraceID, which ours replaces.)
         // Jaeger shows one "process" per service and node; the tag tells
         // replicas of a service apart.
         tracerOptions: { tags: { nodeID } },
         defaultTags: { nodeID },
       },
     },
-  } as unknown as BrokerOptions["tracing"];
+  };
 }
 
 /**
@@ -83,11 +92,11 @@ export function tracingFromEnv(nodeID: string): BrokerOptions["tracing"] {
  */
 export const UntracedInternalEventsMiddleware: Middleware = {
   name: "UntracedInternalEvents",
-  localEvent(next: unknown, event: { name: string; tracing?: unknown }) {
-    if (event.name.startsWith("$") || event.name.startsWith("cache.clean.")) event.tracing = false;
+  localEvent(next, event) {
+    if (event.name?.startsWith("$") || event.name?.startsWith("cache.clean.")) event.tracing = false;
     return next;
   },
-} as unknown as Middleware;
+};
 
 /** The Prometheus port, or undefined when metrics are off. */
 export function metricsPort(): number | undefined {

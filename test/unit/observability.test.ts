@@ -160,7 +160,7 @@ describe("options from the environment", () => {
       expect(tracing.tags.event.params).toBe(false);
       expect(tracing.errorFields).not.toContain("data");
       expect(tracing.exporter).toMatchObject({
-        type: "AgoraJaeger",
+        type: "Jaeger",
         options: { endpoint: "http://jaeger:14268/api/traces" },
       });
     });
