@@ -166,7 +166,7 @@ describe("options from the environment", () => {
     });
     withEnv({ JAEGER_ENDPOINT: undefined, JAEGER_AGENT_HOST: "agent", JAEGER_AGENT_PORT: "6831" }, () => {
       const tracing = tracingFromEnv("n1") as unknown as { exporter: { options: object } };
-      expect(tracing.exporter.options).toMatchObject({ endpoint: null, host: "agent", port: 6831 });
+      expect(tracing.exporter.options).toMatchObject({ endpoint: undefined, host: "agent", port: 6831 });
     });
   });
 
