@@ -99,20 +99,20 @@ function judge(results: Map<string, ScenarioResult>): void {
   }
 }
 
-/** `--readme`: the summary table (not the per-scenario details) replaces the block between the README's markers. */
+/** `--readme`: the summary table (not the per-scenario details) replaces the block between docs/benchmarks.md's markers. */
 function updateReadme(table: string): void {
-  const file = path.join(ROOT, "README.md");
+  const file = path.join(ROOT, "docs/benchmarks.md");
   const readme = fs.readFileSync(file, "utf8");
   const start = "<!-- bench:latest -->";
   const end = "<!-- /bench:latest -->";
   const from = readme.indexOf(start);
   const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} block`);
+  if (from < 0 || to < from) throw new Error(`docs/benchmarks.md has no ${start} ... ${end} block`);
   const summary = table.split("\n\n**")[0].trim();
   fs.writeFileSync(file, `${readme.slice(0, from + start.length)}\n\n${summary}\n\n${readme.slice(to)}`);
   // The table's columns are padded the way `npm run lint` expects.
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--write", file]);
-  console.log("updated the Benchmarks table in README.md");
+  console.log("updated the table in docs/benchmarks.md");
 }
 
 async function main() {

@@ -12,7 +12,7 @@ export interface Mode {
 
 export interface Variable<T> {
   doc: string;
-  /** The default as the README's table shows it. */
+  /** The default as the configuration table (docs/configuration.md) shows it. */
   defaultDoc: string;
   parse(raw: string | undefined, mode: Mode): T;
 }
@@ -22,7 +22,7 @@ type Default<T> = T | ((mode: Mode) => T);
 interface Options<T> {
   doc: string;
   default?: Default<T>;
-  /** How the README shows the default when it depends on NODE_ENV or the host. */
+  /** How the configuration table shows the default when it depends on NODE_ENV or the host. */
   defaultDoc?: string;
 }
 

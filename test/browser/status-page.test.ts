@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumPath } from "../helpers/chromium";
 import { eventually, startAgoraNode, startNats, stopAll, type AgoraNode } from "../helpers/processes";
 
 /**
@@ -30,7 +31,7 @@ describe("/status in a browser", () => {
       start(["catalog"], "status-catalog-2"),
     ]);
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       args: [
         "--headless",
         "--no-sandbox",

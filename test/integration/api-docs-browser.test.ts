@@ -1,20 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
+import { chromiumPath } from "../helpers/chromium";
 import { startNode, type TestNode } from "../helpers/node";
 
 /** /api/docs in a real browser: swagger-ui loads from the gateway (no CDN) and lists the live operations. */
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
-    try {
-      return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error("No Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH");
-}
 
 let node: TestNode;
 let browser: Browser | undefined;

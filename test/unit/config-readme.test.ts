@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { variables } from "../../platform/config";
-import { configTableRows, README, readmeTableRows } from "../../scripts/config-table";
+import { CONFIG_DOC, configTableRows, docTableRows } from "../../scripts/config-table";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 describe("configuration declarations", () => {
-  it("the README's table is the declarations, row for row (npm run config:table rewrites it)", () => {
-    const rows = readmeTableRows(fs.readFileSync(README, "utf8"));
+  it("docs/configuration.md's table is the declarations, row for row (npm run config:table rewrites it)", () => {
+    const rows = docTableRows(fs.readFileSync(CONFIG_DOC, "utf8"));
     expect(rows.length).toBe(Object.keys(variables).length);
     expect(rows).toEqual(configTableRows());
   });
