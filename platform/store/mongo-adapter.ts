@@ -56,6 +56,23 @@ export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
     return typeof id === "string" ? id : this.objectIDToString(id);
   }
 
+  /**
+   * moleculer-db's insert stores `_id` as given, but its findById/updateById
+   * look a 24-hex id up as an ObjectId: a product inserted with a string id
+   * would never be found again on MongoDB. Stored as ObjectId like DocStore's.
+   */
+  override insert(entity: object) {
+    return super.insert(this.withKey(entity));
+  }
+
+  override insertMany(entities: object[]) {
+    return super.insertMany(entities.map((e) => this.withKey(e)));
+  }
+
+  private withKey(entity: object): object {
+    return "_id" in entity && typeof entity._id === "string" ? { ...entity, _id: this.key(entity._id) } : entity;
+  }
+
   /** moleculer-db's updateById, without the option the driver warns is deprecated (returnOriginal). */
   override async updateById(id: string | number, update: object): Promise<object> {
     const res = await this.docs.findOneAndUpdate({ _id: this.stringToObjectID(id) }, update, {

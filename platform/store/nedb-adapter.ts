@@ -2,9 +2,18 @@ import Datastore from "@seald-io/nedb";
 import type { Service, ServiceBroker } from "moleculer";
 import type { CountOptions, CursorOptions, FilterOptions, QueryOptions } from "moleculer-db";
 import { isDuplicateKeyError } from "../core/errors";
+import { AppendLog } from "./append-log";
 import { sortSpec, type StoreAdapter, type StoredDoc } from "./store-adapter";
 
 type Doc = Record<string, unknown>;
+
+/** NeDB's line format (model.serialize): one JSON document per line, dates as { $$date: ms }. */
+function serialize(doc: object): string {
+  return JSON.stringify(doc, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? { $$date: raw.getTime() } : value;
+  });
+}
 
 /**
  * The embedded store: moleculer-db's adapter interface implemented directly
@@ -17,8 +26,10 @@ type Doc = Record<string, unknown>;
  */
 export class NedbAdapter implements StoreAdapter {
   private store?: Datastore<object>;
+  private log?: AppendLog;
 
-  constructor(private readonly opts: { filename?: string } = {}) {}
+  /** `sync`: fdatasync before acknowledging a write (power loss), not only write() (a killed process). */
+  constructor(private readonly opts: { filename?: string; sync?: boolean } = {}) {}
 
   private get datastore(): Datastore<object> {
     if (!this.store) throw new Error("The NeDB store is not connected.");
@@ -30,9 +41,38 @@ export class NedbAdapter implements StoreAdapter {
   async connect(): Promise<void> {
     this.store = new Datastore<object>(this.opts.filename ? { filename: this.opts.filename } : {});
     await this.store.loadDatabaseAsync();
+    if (this.opts.filename) await this.keepFileOpen(this.store, this.opts.filename);
+  }
+
+  /**
+   * NeDB appends each new state with open/append/close and its executor waits
+   * for that before the next operation. Here the executor hands the lines to
+   * a log kept open and goes on; each write of this adapter acknowledges only
+   * once its lines are written (`committed`), many writes sharing one
+   * append (group commit). The file format stays NeDB's, so existing data
+   * files load as before. Loading compacts the file (a fresh inode), so the
+   * log opens after it.
+   */
+  private async keepFileOpen(store: Datastore<object>, filename: string): Promise<void> {
+    const log = new AppendLog(filename, this.opts.sync ?? false);
+    await log.open();
+    this.log = log;
+    // persistNewStateAsync: the method NeDB's executor awaits after each change (its typings leave it out).
+    Object.assign(store.persistence, {
+      persistNewStateAsync: async (docs: object[]) => log.append(docs.map((d) => `${serialize(d)}\n`).join("")),
+    });
+  }
+
+  /** The result of a write, once what it changed is in the file. */
+  private async committed<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    await this.log?.flush();
+    return result;
   }
 
   async disconnect(): Promise<void> {
+    await this.log?.close();
+    this.log = undefined;
     this.store = undefined;
   }
 
@@ -65,32 +105,32 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   insert(entity: object): Promise<object> {
-    return this.datastore.insertAsync(entity);
+    return this.committed(this.datastore.insertAsync(entity));
   }
 
   insertMany(...entities: object[]): Promise<object[]> {
-    return this.datastore.insertAsync(entities.flat());
+    return this.committed(this.datastore.insertAsync(entities.flat()));
   }
 
   async updateMany<Q extends QueryOptions>(query: Q, update: object): Promise<number> {
-    return (await this.datastore.updateAsync(query, update, { multi: true })).numAffected;
+    return (await this.committed(this.datastore.updateAsync(query, update, { multi: true }))).numAffected;
   }
 
   async updateById(id: string | number, update: object): Promise<object> {
-    const res = await this.datastore.updateAsync({ _id: id }, update, { returnUpdatedDocs: true });
+    const res = await this.committed(this.datastore.updateAsync({ _id: id }, update, { returnUpdatedDocs: true }));
     return res.affectedDocuments as object;
   }
 
   removeMany(query: QueryOptions): Promise<number> {
-    return this.datastore.removeAsync(query, { multi: true });
+    return this.committed(this.datastore.removeAsync(query, { multi: true }));
   }
 
   removeById(id: number | string): Promise<number> {
-    return this.datastore.removeAsync({ _id: id }, {});
+    return this.committed(this.datastore.removeAsync({ _id: id }, {}));
   }
 
   async clear(): Promise<void> {
-    await this.datastore.removeAsync({}, { multi: true });
+    await this.committed(this.datastore.removeAsync({}, { multi: true }));
   }
 
   entityToObject(entity: object): object {
@@ -147,7 +187,7 @@ export class NedbAdapter implements StoreAdapter {
 
   async insertDoc(doc: StoredDoc): Promise<boolean> {
     try {
-      await this.datastore.insertAsync(doc);
+      await this.committed(this.datastore.insertAsync(doc));
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -156,18 +196,17 @@ export class NedbAdapter implements StoreAdapter {
   }
 
   async updateDoc(id: string, condition: object, update: object): Promise<StoredDoc | null> {
-    const res = await this.datastore.updateAsync<StoredDoc>({ ...condition, _id: id }, update, {
-      returnUpdatedDocs: true,
-      multi: false,
-    });
+    const res = await this.committed(
+      this.datastore.updateAsync<StoredDoc>({ ...condition, _id: id }, update, { returnUpdatedDocs: true, multi: false }),
+    );
     return (res.affectedDocuments as StoredDoc | null) ?? null;
   }
 
   async removeDoc(id: string, condition: object): Promise<boolean> {
-    return (await this.datastore.removeAsync({ ...condition, _id: id }, { multi: false })) > 0;
+    return (await this.committed(this.datastore.removeAsync({ ...condition, _id: id }, { multi: false }))) > 0;
   }
 
   ensureIndex(field: string, unique: boolean): Promise<void> {
-    return this.datastore.ensureIndexAsync({ fieldName: field, unique });
+    return this.committed(this.datastore.ensureIndexAsync({ fieldName: field, unique }));
   }
 }

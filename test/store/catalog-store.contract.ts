@@ -63,6 +63,18 @@ export function catalogStoreContract(label: string): void {
       expect(matches.rows.every((p) => p.name !== "Impostor")).toBe(true);
     });
 
+    it("updates a product that resends its own sku (a PATCH of the whole form, the seed)", async () => {
+      const created = await create("CT-KEEP");
+      const updated = await broker.call<Product, object>("catalog.update", {
+        id: created.id,
+        sku: "CT-KEEP",
+        name: "Kept sku",
+      });
+      expect(updated).toMatchObject({ id: created.id, sku: "CT-KEEP", name: "Kept sku" });
+      const recased = await broker.call<Product, object>("catalog.update", { id: created.id, sku: "ct-keep" });
+      expect(recased).toMatchObject({ id: created.id, sku: "CT-KEEP" });
+    });
+
     it("filters, searches, sorts and pages in the store", async () => {
       await create("CT-S1", { name: "Zebra lamp", category: "sorting", priceCents: 300 });
       await create("CT-S2", { name: "Alpha lamp", category: "sorting", priceCents: 100 });
