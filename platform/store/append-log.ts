@@ -66,12 +66,18 @@ export class AppendLog {
         await this.file.appendFile(batch, "utf8");
         if (this.sync) await this.file.datasync();
         this.durable = seq;
-        this.settle((w) => w.seq <= seq, (w) => w.resolve());
+        this.settle(
+          (w) => w.seq <= seq,
+          (w) => w.resolve(),
+        );
       }
     } catch (err) {
       // The file no longer takes writes (disk full, closed): no later write may be acknowledged either.
       this.failed = err;
-      this.settle(() => true, (w) => w.reject(err));
+      this.settle(
+        () => true,
+        (w) => w.reject(err),
+      );
     } finally {
       this.writing = false;
     }

@@ -197,7 +197,10 @@ export class NedbAdapter implements StoreAdapter {
 
   async updateDoc(id: string, condition: object, update: object): Promise<StoredDoc | null> {
     const res = await this.committed(
-      this.datastore.updateAsync<StoredDoc>({ ...condition, _id: id }, update, { returnUpdatedDocs: true, multi: false }),
+      this.datastore.updateAsync<StoredDoc>({ ...condition, _id: id }, update, {
+        returnUpdatedDocs: true,
+        multi: false,
+      }),
     );
     return (res.affectedDocuments as StoredDoc | null) ?? null;
   }
