@@ -46,7 +46,7 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
     case "file": {
       const filename = path.resolve(config.DATA_DIR, `${collection}.db`);
       lockDataFile(filename);
-      return new NedbAdapter({ filename });
+      return new NedbAdapter({ filename, sync: config.DATA_SYNC });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { string } from "./variable";
+import { bool, string } from "./variable";
 
 /** Where services keep their data (mixins/db.mixin.ts). */
 export const storeVariables = {
@@ -8,5 +8,9 @@ export const storeVariables = {
     default: (mode) => (mode.test ? ":memory:" : "data"),
     defaultDoc: "`./data` (`:memory:` under jest)",
     doc: "NeDB files (`<collection>.db`); `:memory:` keeps data in memory",
+  }),
+  DATA_SYNC: bool({
+    default: false,
+    doc: "embedded store: fdatasync before acknowledging a write (survives power loss, not only a killed process)",
   }),
 };
