@@ -14,12 +14,11 @@ import { ConflictError, NotFoundError } from "../../platform/core/errors";
 import { demoProductId, demoProducts } from "./demo-products";
 import { listQuery, pageWindow, totalPages } from "./domain/listing";
 import { newProduct, productChanges } from "./domain/product";
-import { ProductStore } from "./store";
+import { productIndexes, ProductStore } from "./store";
 
 interface CatalogMethods {
   products: ProductStore;
   withAvailability(ctx: Context, products: Product[]): Promise<Product[]>;
-  prepareStore(): Promise<void>;
   seedDB(): Promise<void>;
   findProduct(id: string): Promise<Product>;
   insertProduct(ctx: Context | null, product: Product): Promise<Product>;
@@ -27,7 +26,7 @@ interface CatalogMethods {
 
 /** The product catalog: what is for sale, at what price. Stock lives in inventory. */
 export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
-  mixins: [dbMixin({ service: "catalog", collection: "products" })],
+  mixins: [dbMixin({ service: "catalog", collection: "products", indexes: productIndexes })],
 
   settings: {
     // REST paths are declared on each action, relative to the gateway's /api/v1.
@@ -148,10 +147,6 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
       if (ctx) await emit(ctx, "catalog.product.created", created);
       else await emit(this.broker, "catalog.product.created", created);
       return created;
-    },
-
-    async prepareStore(): Promise<void> {
-      await this.ensureUniqueIndex("sku");
     },
 
     async seedDB(): Promise<void> {

@@ -1,10 +1,26 @@
 import type { Product } from "../../contracts";
-import type { DbMethods } from "../../mixins/db.mixin";
+import type { DbMethods, IndexSpec } from "../../mixins/db.mixin";
 import { ConflictError, isDuplicateKeyError } from "../../platform/core/errors";
 import type { PageWindow } from "./domain/listing";
 
 /** A product as stored: the product id is the document `_id` (a string, or an ObjectId on MongoDB). */
 type ProductDoc = Omit<Product, "id" | "available"> & { _id: unknown };
+
+/**
+ * Every field the catalog's queries filter or sort by (test/store/service-indexes.test.ts
+ * checks them against the queries): the sku lookup, the listing's filter and
+ * every sort it offers. The listing's free-text `q` (a case-insensitive
+ * regular expression over name and description) scans the filtered products:
+ * no B-tree index serves it.
+ */
+export const productIndexes: IndexSpec[] = [
+  { field: "sku", unique: true },
+  { field: "active" },
+  { field: "category" },
+  { field: "name" },
+  { field: "priceCents" },
+  { field: "createdAt" },
+];
 
 const skuTaken = (sku: string | undefined) => new ConflictError("A product with this sku exists", { sku });
 

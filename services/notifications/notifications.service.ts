@@ -3,7 +3,7 @@ import { defineService, notificationsContract, type EventContracts, type Notific
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { notificationRecorded } from "../../platform/observability/business-metrics";
 import { notificationFor, toNotification, type OrderEvent } from "./domain/notification.rules";
-import { NotificationsStore } from "./store";
+import { notificationIndexes, NotificationsStore } from "./store";
 
 const LIST_LIMIT = 100;
 
@@ -23,7 +23,7 @@ interface NotificationsMethods {
  * document id, derived from the event id, so the second is a no-op.
  */
 export default defineService<DbMethods & NotificationsMethods & NotificationsThis>()(notificationsContract, {
-  mixins: [dbMixin({ service: "notifications", collection: "notifications" })],
+  mixins: [dbMixin({ service: "notifications", collection: "notifications", indexes: notificationIndexes })],
 
   settings: { rest: "/" },
 

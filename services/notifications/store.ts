@@ -1,6 +1,9 @@
-import type { DbMethods } from "../../mixins/db.mixin";
+import type { DbMethods, IndexSpec } from "../../mixins/db.mixin";
 import { DocStore } from "../../platform/store/doc-store";
 import type { NotificationDoc } from "./domain/notification.rules";
+
+/** Every field the notifications' queries filter or sort by (checked by test/store/service-indexes.test.ts). */
+export const notificationIndexes: IndexSpec[] = [{ field: "userId" }, { field: "createdAt" }];
 
 /** The notifications service's only data access. */
 export class NotificationsStore {

@@ -8,7 +8,7 @@ import { orderFinished } from "../../platform/observability/business-metrics";
 import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./domain/checkout.saga";
 import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./domain/order.rules";
 import { relayOutbox } from "./domain/outbox-relay";
-import { OrderStore } from "./store";
+import { orderIndexes, OrderStore } from "./store";
 
 /**
  *   ORDERS_PENDING_TIMEOUT_MS    an order PENDING this long after its last step is recovered (15000)
@@ -30,7 +30,6 @@ interface OrdersMethods {
   sagaDeps(ctx: Context | null): SagaDeps;
   relayNow(all?: boolean): Promise<void>;
   recoverNow(olderThanMs?: number): Promise<number>;
-  prepareStore(): Promise<void>;
 }
 
 function caller(ctx: Context<unknown, RequestMeta>): Caller {
@@ -41,7 +40,7 @@ function caller(ctx: Context<unknown, RequestMeta>): Caller {
 
 /** Orders and the checkout saga (domain/checkout.saga.ts); durable order events through an outbox (domain/outbox-relay.ts). */
 export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersContract, {
-  mixins: [dbMixin({ service: "orders", collection: "orders" })],
+  mixins: [dbMixin({ service: "orders", collection: "orders", indexes: orderIndexes })],
 
   settings: { rest: "/" },
 
@@ -115,14 +114,6 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
   },
 
   methods: {
-    // The outbox relay and recovery timers look for the few orders still
-    // pending or unsettled; without these indexes every pass would walk every
-    // order ever kept (the bench profile showed it growing with history).
-    async prepareStore(): Promise<void> {
-      await this.ensureIndex("settled");
-      await this.ensureIndex("outboxPending");
-    },
-
     sagaDeps(ctx: Context | null): SagaDeps {
       const via = ctx ?? this.broker;
       const ports: CheckoutPorts = {

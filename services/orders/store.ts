@@ -1,6 +1,23 @@
 import type { CursorOptions, DbAdapter } from "moleculer-db";
+import type { IndexSpec } from "../../mixins/db.mixin";
 import { DocStore } from "../../platform/store/doc-store";
 import { terminalChanges, type OrderDoc, type Outcome, type SagaStep } from "./domain/order.rules";
+
+/**
+ * Every field the orders' queries filter or sort by (checked by
+ * test/store/service-indexes.test.ts): a user's orders, and the few orders
+ * still unsettled or with an outbox entry due that the recovery and relay
+ * timers look for; without these every pass would walk every order ever kept
+ * (the bench profile showed it growing with history).
+ */
+export const orderIndexes: IndexSpec[] = [
+  { field: "userId" },
+  { field: "createdAt" },
+  { field: "settled" },
+  { field: "leaseUntil" },
+  { field: "outboxPending" },
+  { field: "outboxNextAt" },
+];
 
 /**
  * The orders collection: the orders service's only data access (the saga,
