@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { ServiceSchema } from "moleculer";
+import type { ServiceBroker, ServiceSchema } from "moleculer";
 import MoleculerDb from "moleculer-db";
 import { config } from "../platform/config";
 import { lockDataFile } from "../platform/store/data-lock";
@@ -39,7 +39,12 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
   switch (storeKind()) {
     case "mongo": {
       const dbName = `${config.NAMESPACE}_${service}`.replace(/[^\w-]/g, "_");
-      return new MongoAdapter(config.MONGO_URI ?? "", { useUnifiedTopology: true }, dbName);
+      const timeout = config.MONGO_CONNECT_TIMEOUT_MS;
+      return new MongoAdapter(
+        config.MONGO_URI ?? "",
+        { useUnifiedTopology: true, connectTimeoutMS: timeout, serverSelectionTimeoutMS: timeout },
+        dbName,
+      );
     }
     case "memory":
       return new NedbAdapter();
@@ -49,6 +54,18 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
       return new NedbAdapter({ filename, sync: config.DATA_SYNC });
     }
   }
+}
+
+/** Where MONGO_URI points, without its credentials (a log line names the store, never its secret). */
+function mongoTarget(): string {
+  return (config.MONGO_URI ?? "").replace(/\/\/[^@/]*@/, "//").split("?")[0];
+}
+
+/** The parts of the service the mixin's connect uses. */
+interface DbService {
+  name: string;
+  broker: ServiceBroker;
+  schema: { afterConnected?(): Promise<void> | void };
 }
 
 /** An index the service's queries need; unique ones refuse a second document with the same value. */
@@ -106,6 +123,28 @@ export function dbMixin({ indexes = [], ...location }: DbMixinOptions): Partial<
       },
     },
     methods: {
+      /**
+       * moleculer-db retries a failed connect every second, forever, and the
+       * node never finishes starting while it does: a MongoDB that accepts
+       * connections but never answers would hang the node with no word. The
+       * driver gives up after MONGO_CONNECT_TIMEOUT_MS instead; then the node
+       * says which store it could not reach and exits (code 1), so the
+       * orchestrator restarts it and shows it failing.
+       */
+      async connect(this: DbMethods & DbService) {
+        try {
+          await this.adapter.connect();
+        } catch (err) {
+          const store = storeKind() === "mongo" ? `MongoDB ${mongoTarget()}` : `the ${storeKind()} store`;
+          this.broker.fatal(
+            `${this.name}: could not connect to ${store} (database of ${location.service}, collection ${location.collection}); exiting.`,
+            err instanceof Error ? err : new Error(String(err)),
+          );
+          throw err;
+        }
+        await this.schema.afterConnected?.call(this);
+      },
+
       /** A unique index on one field, in whichever store is in use. */
       async ensureUniqueIndex(this: DbMethods, field: string) {
         await this.ensureIndex(field, true);
