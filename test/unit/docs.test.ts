@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /**
@@ -56,5 +57,44 @@ describe("README and docs/", () => {
       const script = command.slice(command.indexOf("'") + 1, -1);
       expect(execFileSync(process.execPath, ["-p", script], { encoding: "utf8" }).trim()).toMatch(/^[0-9a-f-]{32,}$/);
     }
+  });
+});
+
+describe("the README's two commands", () => {
+  const block = shellBlocks(read("README.md"))[0];
+  const commands = block
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter(Boolean);
+
+  it("are two lines: npm run dev and npm test", () => {
+    expect(commands).toEqual(["npm run dev", "npm test"]);
+  });
+
+  it(".ci/run runs exactly the second one, and nothing else", () => {
+    const lines = read(".ci/run")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#"));
+    expect(lines.filter((line) => !/^(set -euo pipefail|cd "\$\(dirname "\$0"\)\/\.\.")$/.test(line))).toEqual([
+      commands[1],
+    ]);
+  });
+
+  it("npm test starts with the prerequisites step, which names what a machine lacks and how it gets it", () => {
+    const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.test.startsWith("node scripts/test-prerequisites.mjs && ")).toBe(true);
+    // A PATH without nats-server: --check reports it, with its Debian package, and fails.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "agora-path-"));
+    fs.symlinkSync("/bin/sh", path.join(empty, "sh"));
+    const run = spawnSync(process.execPath, ["scripts/test-prerequisites.mjs", "--check"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { PATH: empty, CHROMIUM_PATH: "" },
+    });
+    fs.rmSync(empty, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    for (const pkgName of ["nats-server", "docker-compose", "chromium", "golang-go"])
+      expect(run.stdout).toContain(`Debian package ${pkgName}`);
   });
 });
