@@ -53,7 +53,7 @@ it("npm run dev on a fresh clone installs what it needs and serves the shop, wit
       const res = await get<Page<Product>>(`http://127.0.0.1:${port}`, "/api/v1/products?pageSize=2");
       return res.status === 200 && res.body;
     },
-    540_000,
+    1_500_000,
     1000,
   );
   const exited = dev.exited.then((code) => {
@@ -65,4 +65,4 @@ it("npm run dev on a fresh clone installs what it needs and serves the shop, wit
   // The shop runs on the project's Node, not the one that started it.
   expect(fs.existsSync(path.join(clone, "node_modules/node/bin/node"))).toBe(true);
   expect(await dev.stop("SIGTERM", 30_000)).not.toBeNull();
-}, 600_000);
+}, 1_800_000);
