@@ -3,6 +3,8 @@ import { createAdapter } from "../../mixins/db.mixin";
 import { newId } from "../../platform/core/ids";
 import { DocStore, type StoredDoc } from "../../platform/store/doc-store";
 import type { StoreAdapter } from "../../platform/store/store-adapter";
+import { NotificationsStore } from "../../services/notifications/store";
+import { OrderStore } from "../../services/orders/store";
 
 type Item = StoredDoc & { sku: string; stock: number; status: string };
 
@@ -104,6 +106,26 @@ export function docStoreContract(label: string, opts: { enforcesUniqueIndexes: b
       expect(page).toEqual([docs.find((d) => d.stock === 2)]);
       const all = await store.find({ status: "PAGED" }, { sort: ["stock"] });
       expect(all.map((d) => d.stock)).toEqual([1, 2, 3]);
+    });
+
+    it("lists one user's documents newest first, ties by id, paged, through the services' own queries", async () => {
+      const userId = `user-${Date.now()}`;
+      const at = (n: number) => `2026-01-0${n}T00:00:00.000Z`;
+      // Two share a createdAt: the id breaks the tie, the same on every store.
+      const mine = [1, 2, 2, 3].map((n) => item({ userId, createdAt: at(n) }));
+      for (const d of [...mine, item({ userId: "someone-else", createdAt: at(4) })]) await store.insert(d);
+      const expected = [...mine]
+        .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)) || b._id.localeCompare(a._id))
+        .map((d) => d._id);
+
+      const orders = new OrderStore(adapter);
+      const firstPage = await orders.listForUser(userId, 0, 3);
+      expect(firstPage.total).toBe(4);
+      expect(firstPage.rows.map((d) => d._id)).toEqual(expected.slice(0, 3));
+      expect((await orders.listForUser(userId, 3, 3)).rows.map((d) => d._id)).toEqual(expected.slice(3));
+
+      const notifications = new NotificationsStore(adapter as ConstructorParameters<typeof NotificationsStore>[0]);
+      expect((await notifications.forUser(userId, 2)).map((d) => d._id)).toEqual(expected.slice(0, 2));
     });
 
     it("creates indexes; unique ones are enforced where the store enforces them", async () => {
