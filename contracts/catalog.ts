@@ -1,6 +1,7 @@
 import { idRule } from "../platform/core/ids";
 import type { Currency, Page } from "./common";
 import { action, allOptional, contract, returns, type InferParams } from "./define";
+import { MAX_RECOMMENDATIONS } from "./recommendations";
 
 export interface Product {
   id: string;
@@ -54,13 +55,29 @@ const productFields = {
 
 const byId = { $$strict: "remove", id: idRule } as const;
 
-export const catalogContract = contract("catalog", {
-  list: action(listParams, returns<Page<Product>>()),
-  get: action(byId, returns<Product>()),
-  create: action({ $$strict: true, ...productFields }, returns<Product>()),
-  update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>()),
-  remove: action({ $$strict: true, id: idRule }, returns<Product>()),
-});
+export const catalogContract = contract(
+  "catalog",
+  {
+    list: action(listParams, returns<Page<Product>>()),
+    get: action(byId, returns<Product>()),
+    create: action({ $$strict: true, ...productFields }, returns<Product>()),
+    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>()),
+    remove: action({ $$strict: true, id: idRule }, returns<Product>()),
+    /**
+     * GET /products/:id/recommendations (public): products bought together with
+     * it, from the Go recommendations service; `rows: []` while none runs.
+     */
+    recommended: action(
+      {
+        $$strict: "remove",
+        id: idRule,
+        limit: { type: "number", integer: true, min: 1, max: MAX_RECOMMENDATIONS, convert: true, optional: true },
+      },
+      returns<{ rows: Product[] }>(),
+    ),
+  },
+  { dependsOn: { recommendations: "optional" } },
+);
 
 export type ListProductsParams = InferParams<typeof listParams>;
 export type NewProduct = InferParams<typeof catalogContract.actions.create.params>;

@@ -7,6 +7,7 @@ import type { paymentsContract } from "./payments";
 import type { cartContract } from "./cart";
 import type { OrderEvents, ordersContract } from "./orders";
 import type { notificationsContract } from "./notifications";
+import type { recommendationsContract } from "./recommendations";
 
 export * from "./access";
 export * from "./common";
@@ -18,6 +19,7 @@ export * from "./payments";
 export * from "./cart";
 export * from "./orders";
 export * from "./notifications";
+export * from "./recommendations";
 
 /**
  * Every action a service may call on another, with its params and result.
@@ -31,7 +33,8 @@ export interface ActionContracts
     CallableActions<typeof paymentsContract>,
     CallableActions<typeof cartContract>,
     CallableActions<typeof ordersContract>,
-    CallableActions<typeof notificationsContract> {}
+    CallableActions<typeof notificationsContract>,
+    CallableActions<typeof recommendationsContract> {}
 
 /** Every event payload, by event name. */
 export interface EventContracts extends CatalogEvents, OrderEvents {}

@@ -27,6 +27,16 @@ const orderEventParams = {
   status: { type: "enum", values: ["FAILED", "REJECTED"], optional: true },
   reason: { type: "string", max: 1000, optional: true },
   occurredAt: { type: "string", max: 40, optional: true },
+  items: {
+    type: "array",
+    max: 1000,
+    optional: true,
+    items: {
+      type: "object",
+      strict: true,
+      props: { productId: id, quantity: { type: "number", integer: true, min: 1 } },
+    },
+  },
 } as const;
 
 export type OrderEventParams = InferParams<typeof orderEventParams>;

@@ -87,6 +87,8 @@ export interface OrderEvents {
     userId: string;
     totalCents: number;
     currency: string;
+    /** What was bought: recommendations learns "bought together" from it (absent in events queued before it was added). */
+    items?: { productId: string; quantity: number }[];
     /** When the order reached this status (ISO); notification lag is measured from it. */
     occurredAt?: string;
   };

@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError } from "../../platform/core/errors";
 import { demoProductId, demoProducts } from "./demo-products";
 import { listQuery, pageWindow, totalPages } from "./domain/listing";
 import { newProduct, productChanges } from "./domain/product";
+import { boughtTogether } from "./recommendations";
 import { productIndexes, ProductStore } from "./store";
 
 interface CatalogMethods {
@@ -89,6 +90,22 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
         await this.products.remove(ctx.params.id);
         await this.entityChanged("removed", product, ctx);
         return product;
+      },
+    },
+
+    // "Customers also bought": ids from the Go recommendations service,
+    // products from here (inactive or removed ones are left out).
+    recommended: {
+      rest: "GET /products/:id/recommendations",
+      auth: "public",
+      async handler(ctx) {
+        await this.findProduct(ctx.params.id);
+        const ids = await boughtTogether(ctx, ctx.params.id, ctx.params.limit);
+        const found = await Promise.all(
+          ids.map((id) => (this.actions.getProduct({ id }, { parentCtx: ctx }) as Promise<Product>).catch(() => null)),
+        );
+        const rows = found.filter((p): p is Product => p !== null && p.active);
+        return { rows: await this.withAvailability(ctx, rows) };
       },
     },
   },

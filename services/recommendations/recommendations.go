@@ -47,6 +47,8 @@ func NewRecommender(nodeID string, s *store.Store, m *moleculer.Metrics, log *mo
 func (r *Recommender) Service() *moleculer.Service {
 	return &moleculer.Service{
 		Name: "recommendations",
+		// As contracts/recommendations.ts declares it: readiness waits for a catalog.
+		Metadata: map[string]any{"dependsOn": map[string]string{"catalog": "hard"}},
 		Actions: []moleculer.Action{
 			{Name: "forProduct", Params: domain.ParamsSchema, Handler: r.forProduct},
 		},

@@ -168,6 +168,7 @@ export function outboxFor(order: OrderDoc, outcome: Outcome, now: Date = new Dat
         userId: order.userId,
         totalCents: order.totalCents,
         currency: order.currency,
+        items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
         occurredAt,
       },
     };

@@ -33,11 +33,13 @@ type Listener struct {
 	Handler EventHandler
 }
 
-// Service is a named set of actions and event listeners.
+// Service is a named set of actions and event listeners. Metadata travels
+// with INFO (Agora's services put their dependencies there: dependsOn).
 type Service struct {
-	Name    string
-	Actions []Action
-	Events  []Listener
+	Name     string
+	Metadata map[string]any
+	Actions  []Action
+	Events   []Listener
 }
 
 func (s *Service) group(l Listener) string {
@@ -53,9 +55,12 @@ func (s *Service) info() ServiceInfo {
 		Name:     s.Name,
 		FullName: s.Name,
 		Settings: map[string]any{},
-		Metadata: map[string]any{},
+		Metadata: s.Metadata,
 		Actions:  map[string]ActionInfo{},
 		Events:   map[string]EventInfo{},
+	}
+	if si.Metadata == nil {
+		si.Metadata = map[string]any{}
 	}
 	for _, a := range s.Actions {
 		full := s.Name + "." + a.Name

@@ -1,0 +1,36 @@
+import { idRule } from "../platform/core/ids";
+import { action, contract, returns } from "./define";
+
+/**
+ * The recommendations service is written in Go (services/recommendations,
+ * a Moleculer node of its own): this contract is the callers' side. The Go
+ * handler validates the same rules (services/recommendations/domain/params.go)
+ * and answers a 422 in Moleculer's shape otherwise.
+ */
+export const MAX_RECOMMENDATIONS = 8;
+
+export interface Recommendation {
+  productId: string;
+  /** Product ids bought together with it, most often first. */
+  productIds: string[];
+  /** "orders": learned from confirmed orders; "category": nothing learned yet, same-category products. */
+  basis: "orders" | "category";
+  /** The Go node that answered. */
+  nodeID: string;
+}
+
+export const recommendationsContract = contract(
+  "recommendations",
+  {
+    /** Internal: the products bought together with one (limit 1..8, default 4). */
+    forProduct: action(
+      {
+        $$strict: "remove",
+        productId: idRule,
+        limit: { type: "number", integer: true, min: 1, max: MAX_RECOMMENDATIONS, convert: true, optional: true },
+      },
+      returns<Recommendation>(),
+    ),
+  },
+  { dependsOn: { catalog: "hard" } },
+);
