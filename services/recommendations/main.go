@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,6 +16,11 @@ import (
 )
 
 func main() {
+	// `recommendations probe`: exit 0 when this node's /readyz answers 200, for
+	// an image's HEALTHCHECK without curl or a shell.
+	if len(os.Args) > 1 && os.Args[1] == "probe" {
+		os.Exit(probe())
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "recommendations:", err)
 		os.Exit(1)
@@ -91,4 +97,23 @@ func run() error {
 		jaeger.Close()
 	}
 	return nil
+}
+
+func probe() int {
+	port := os.Getenv("HEALTH_PORT")
+	if port == "" || port == "0" {
+		fmt.Fprintln(os.Stderr, "probe: HEALTH_PORT is not set")
+		return 1
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://127.0.0.1:" + port + "/readyz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
 }

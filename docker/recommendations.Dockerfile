@@ -1,0 +1,38 @@
+# The Go recommendations node (services/recommendations): an image of its own.
+#   docker build -f docker/recommendations.Dockerfile -t agora-recommendations .   (from the repository root)
+#
+# Stage 1 builds with Debian's Go and NATS client in GOPATH mode, as
+# scripts/go.mjs does (no Go module proxy is needed); stage 2 is the static
+# binary on slim Debian, non-root. Configuration comes from the same
+# environment as every Agora node (docker/agora.env, docker/secrets.env).
+
+# Any Debian bookworm image; without a registry, `npm run images:local`'s debootstrap base works.
+ARG DEBIAN_IMAGE=debian:bookworm-slim
+
+FROM ${DEBIAN_IMAGE} AS build
+RUN apt-get update -qq \
+  && apt-get install -y -qq --no-install-recommends golang-go golang-github-nats-io-go-nats-dev \
+  && rm -rf /var/lib/apt/lists/*
+ENV GO111MODULE=off GOPATH=/go:/usr/share/gocode CGO_ENABLED=0 GOFLAGS=-trimpath
+COPY services/recommendations /go/src/agora/services/recommendations
+WORKDIR /go/src/agora/services/recommendations
+RUN go vet ./... && go build -o /out/recommendations .
+
+FROM ${DEBIAN_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HEALTH_PORT=3001 \
+    METRICS_PORT=3030 \
+    DATA_DIR=/data
+RUN groupadd --gid 1000 agora && useradd --uid 1000 --gid agora --no-create-home --shell /usr/sbin/nologin agora \
+  && mkdir /data && chown agora:agora /data
+COPY --from=build /out/recommendations /usr/local/bin/recommendations
+USER agora
+# Replicas share this volume: the log of confirmed orders (README, Polyglot).
+VOLUME /data
+# 3001 /healthz + /readyz, 3030 Prometheus /metrics
+EXPOSE 3001 3030
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["/usr/local/bin/recommendations", "probe"]
+# The binary is PID 1: `docker stop`'s SIGTERM makes it leave the cluster gracefully.
+STOPSIGNAL SIGTERM
+CMD ["/usr/local/bin/recommendations"]
