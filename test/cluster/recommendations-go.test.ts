@@ -45,6 +45,7 @@ describe("a Go node in the cluster (recommendations)", () => {
   let receiver: JaegerReceiver;
   let observer: ServiceBroker | undefined;
   let gateway: AgoraNode;
+  let shop: AgoraNode;
   let goNodes: GoNode[];
   let env: NodeJS.ProcessEnv;
 
@@ -79,7 +80,7 @@ describe("a Go node in the cluster (recommendations)", () => {
       startGoNode("go-rec-1", nats.url, goEnv),
       startGoNode("go-rec-2", nats.url, goEnv),
     ]);
-    gateway = started[0];
+    [gateway, shop] = started as AgoraNode[];
     goNodes = started.slice(2) as GoNode[];
     // A service-less broker that looks at the cluster (NATS wants the credentials too).
     observer = new ServiceBroker({
@@ -296,6 +297,8 @@ describe("a Go node in the cluster (recommendations)", () => {
     await Promise.all(workers);
     expect(results.failures).toEqual([]);
     expect(results.ok).toBeGreaterThan(60);
+    // Calls did reach the dead node before it was dropped, and were answered by the survivor.
+    expect(shop.output()).toMatch(/recommendations\.forProduct failed on go-rec-2 .*trying another node/);
   }, 90_000);
 
   it("with no Go node left the route answers rows: [] and product pages still work", async () => {
