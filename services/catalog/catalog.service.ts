@@ -102,7 +102,13 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
         await this.findProduct(ctx.params.id);
         const ids = await boughtTogether(ctx, ctx.params.id, ctx.params.limit);
         const found = await Promise.all(
-          ids.map((id) => (this.actions.getProduct({ id }, { parentCtx: ctx }) as Promise<Product>).catch(() => null)),
+          ids.map((id) =>
+            (this.actions.getProduct({ id }, { parentCtx: ctx }) as Promise<Product>).catch((err: unknown) => {
+              // Removed since it was recommended: left out. Anything else is a real failure.
+              if (err instanceof NotFoundError) return null;
+              throw err;
+            }),
+          ),
         );
         const rows = found.filter((p): p is Product => p !== null && p.active);
         return { rows: await this.withAvailability(ctx, rows) };
