@@ -53,6 +53,7 @@ type Broker struct {
 	started  atomic.Bool
 	stopping atomic.Bool
 	stop     chan struct{}
+	beating  sync.WaitGroup
 	cpu      cpuMeter
 }
 
@@ -122,6 +123,7 @@ func (b *Broker) Start() error {
 	b.started.Store(true)
 	b.seq.Store(1)
 	b.publish(PacketInfo, "", b.localInfo())
+	b.beating.Add(1)
 	go b.heartbeatLoop()
 	b.log.Infof("ServiceBroker with %d service(s) started successfully (protocol v%s, Go node).", len(b.services), ProtocolVersion)
 	return nil
@@ -145,6 +147,9 @@ func (b *Broker) Stop() {
 		b.log.Warnf("Calls still running after %s; leaving anyway.", b.opts.ShutdownTimeout)
 	}
 	close(b.stop)
+	// No heartbeat may follow the DISCONNECT: it would make the others ask
+	// this node for its INFO and list it again.
+	b.beating.Wait()
 	b.publish(PacketDisconnect, "", &Disconnect{})
 	b.transport.Unsubscribe()
 	b.failPending(func(action, nodeID string) *Error { return NewRequestRejectedError(action, nodeID) }, "")
@@ -165,22 +170,22 @@ func (b *Broker) subscribe() error {
 		{PacketDisconnect, ""}, {PacketHeartbeat, ""},
 		{PacketPing, ""}, {PacketPing, me}, {PacketPong, me},
 	}
+	go t.Receive(b.receive)
 	for _, s := range subs {
-		cmd := s.cmd
-		if err := t.Subscribe(t.Topic(cmd, s.nodeID), func(data []byte) { b.receive(cmd, data) }); err != nil {
+		if err := t.Subscribe(t.Topic(s.cmd, s.nodeID)); err != nil {
 			return err
 		}
 	}
 	// Queue groups for brokers that run with the built-in balancer disabled:
 	// NATS then picks one subscriber per action or event group.
 	for action := range b.actions {
-		if err := t.QueueSubscribe(t.prefix+".REQB."+action, action, func(data []byte) { b.receive(PacketRequest, data) }); err != nil {
+		if err := t.QueueSubscribe(t.prefix+".REQB."+action, action); err != nil {
 			return err
 		}
 	}
 	for event, ls := range b.listeners {
 		for _, l := range ls {
-			if err := t.QueueSubscribe(t.prefix+".EVENTB."+l.group+"."+event, l.group, func(data []byte) { b.receive(PacketEvent, data) }); err != nil {
+			if err := t.QueueSubscribe(t.prefix+".EVENTB."+l.group+"."+event, l.group); err != nil {
 				return err
 			}
 		}
@@ -212,7 +217,10 @@ func (b *Broker) receive(cmd PacketType, data []byte) {
 	case *Event:
 		b.handleEvent(pk)
 	case *Discover:
-		b.publish(PacketInfo, pk.Sender, b.localInfo())
+		// A leaving node answers no DISCOVER: it would be listed again.
+		if !b.stopping.Load() {
+			b.publish(PacketInfo, pk.Sender, b.localInfo())
+		}
 	case *Info:
 		if b.registry.ProcessInfo(pk) {
 			b.log.Infof("Node '%s' connected (%s %s).", pk.Sender, pk.Client.Type, pk.Client.Version)
@@ -268,6 +276,7 @@ func (b *Broker) localInfo() *Info {
 // heartbeatLoop beats (with moleculer's ±0.5 s jitter, so nodes started
 // together do not beat together) and drops silent nodes.
 func (b *Broker) heartbeatLoop() {
+	defer b.beating.Done()
 	jitter := time.Duration(rand.Intn(1000)-500) * time.Millisecond
 	beat := time.NewTicker(b.opts.HeartbeatInterval + jitter)
 	check := time.NewTicker(b.opts.HeartbeatTimeout / 2)

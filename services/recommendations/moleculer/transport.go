@@ -25,7 +25,16 @@ type Transport struct {
 	conn   *nats.Conn
 	prefix string
 	subs   []*nats.Subscription
+	// inbox: every subscription delivers here, in the order the packets
+	// arrived on the connection. A Node broker handles packets in that order
+	// (one event loop); handled per subscription, an INFO could overtake the
+	// DISCONNECT sent after it and list a node that has left.
+	inbox chan *nats.Msg
+	done  chan struct{}
 }
+
+// inboxSize bounds what may wait to be handled; more is a slow consumer.
+const inboxSize = 65536
 
 // Prefix is the subject prefix of a namespace, as moleculer builds it.
 func Prefix(namespace string) string {
@@ -66,15 +75,15 @@ func ConnectNats(namespace, nodeID string, o NatsOptions, onReconnect func()) (*
 	if err != nil {
 		return nil, err
 	}
-	return &Transport{conn: conn, prefix: Prefix(namespace)}, nil
+	return &Transport{conn: conn, prefix: Prefix(namespace), inbox: make(chan *nats.Msg, inboxSize), done: make(chan struct{})}, nil
 }
 
 // Connected reports whether NATS is reachable right now.
 func (t *Transport) Connected() bool { return t.conn.IsConnected() }
 
-// Subscribe delivers every message of a subject.
-func (t *Transport) Subscribe(subject string, handle func([]byte)) error {
-	sub, err := t.conn.Subscribe(subject, func(m *nats.Msg) { handle(m.Data) })
+// Subscribe delivers every message of a subject to the inbox.
+func (t *Transport) Subscribe(subject string) error {
+	sub, err := t.conn.ChanSubscribe(subject, t.inbox)
 	if err == nil {
 		t.subs = append(t.subs, sub)
 	}
@@ -82,12 +91,30 @@ func (t *Transport) Subscribe(subject string, handle func([]byte)) error {
 }
 
 // QueueSubscribe delivers each message to one member of the queue group.
-func (t *Transport) QueueSubscribe(subject, queue string, handle func([]byte)) error {
-	sub, err := t.conn.QueueSubscribe(subject, queue, func(m *nats.Msg) { handle(m.Data) })
+func (t *Transport) QueueSubscribe(subject, queue string) error {
+	sub, err := t.conn.ChanQueueSubscribe(subject, queue, t.inbox)
 	if err == nil {
 		t.subs = append(t.subs, sub)
 	}
 	return err
+}
+
+// Receive hands every packet, in arrival order, to handle until Close;
+// the packet type is the subject's command (REQB and EVENTB are REQ and EVENT).
+func (t *Transport) Receive(handle func(PacketType, []byte)) {
+	for {
+		var m *nats.Msg
+		select {
+		case m = <-t.inbox:
+		case <-t.done:
+			return
+		}
+		cmd := strings.TrimPrefix(m.Subject, t.prefix+".")
+		if i := strings.IndexByte(cmd, '.'); i >= 0 {
+			cmd = cmd[:i]
+		}
+		handle(PacketType(strings.TrimSuffix(cmd, "B")), m.Data)
+	}
 }
 
 // Publish sends one packet.
@@ -106,8 +133,9 @@ func (t *Transport) Unsubscribe() {
 	t.subs = nil
 }
 
-// Close flushes and closes the connection.
+// Close flushes and closes the connection, and ends Receive.
 func (t *Transport) Close() {
 	_ = t.conn.FlushTimeout(2 * time.Second)
 	t.conn.Close()
+	close(t.done)
 }
