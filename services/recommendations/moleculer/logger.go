@@ -84,7 +84,7 @@ func (l *Logger) log(level Level, name string, format string, args []any) {
 	defer l.mu.Unlock()
 	now := time.Now()
 	if l.json {
-		line, _ := json.Marshal(map[string]any{"ts": now.UnixMilli(), "level": name, "nodeID": l.nodeID, "mod": strings.ToLower(l.module), "msg": msg})
+		line, _ := json.Marshal(map[string]any{"ts": now.UTC().Format("2006-01-02T15:04:05.000Z"), "level": name, "nodeID": l.nodeID, "mod": strings.ToLower(l.module), "msg": msg})
 		fmt.Fprintln(l.out, string(line))
 		return
 	}
