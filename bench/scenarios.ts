@@ -120,6 +120,34 @@ function bodyFile(ctx: BenchContext): string {
   return file;
 }
 
+const generatorChecks = new Map<string, number>();
+
+/**
+ * What wrk reaches with exactly this spec's settings (threads, connections,
+ * Lua script, users and bodies) against C1's bare server, which answers any
+ * request with the product body: shown beside each scenario, so the table
+ * says in the same run that the generator is not the limit. Read scenarios use
+ * C1's own settings, so C1 is their check; the others get a run of their own,
+ * once per distinct setting.
+ */
+async function generatorAlone(ctx: BenchContext, spec: LoadSpec): Promise<number> {
+  const key = JSON.stringify({ c: spec.connections, users: spec.users?.length ?? 0, seq: spec.sequence });
+  const known = generatorChecks.get(key);
+  if (known !== undefined) return known;
+  const port = await freePort();
+  const server = spawnNode(path.join(ROOT, "bench/ceilings/c1-http.ts"), [bodyFile(ctx)], {
+    name: "c1-generator-check",
+    logDir: ctx.logDir,
+    env: { PORT: String(port) },
+  });
+  await server.waitForLog(/ready/);
+  const load = await withProcs([server], () =>
+    runLoad({ ...spec, url: `http://127.0.0.1:${port}`, warmupSec: 0 }, ctx.workDir),
+  );
+  generatorChecks.set(key, load.reqPerSec);
+  return load.reqPerSec;
+}
+
 async function withProcs<T>(procs: BenchProc[], fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -206,29 +234,32 @@ function perServiceLayout(ctx: BenchContext, scenario: string): NodeLayout[] {
   });
 }
 
-async function checkoutLoad(ctx: BenchContext, d: Deployment, tag: string, steps: Step[]): Promise<LoadResult> {
+async function checkoutLoad(
+  ctx: BenchContext,
+  d: Deployment,
+  tag: string,
+  steps: Step[],
+): Promise<{ load: LoadResult; spec: LoadSpec }> {
   const tokens = await registerUsers(d.url, ctx.opts.users, `${tag}-${process.pid}`);
   const ids = ctx.seed.productIds;
   await probeCheckout(d.url, tokens[0], ids[0]);
-  return runLoad(
-    {
-      url: d.url,
-      connections: tokens.length,
-      durationSec: ctx.opts.durationSec,
-      warmupSec: ctx.opts.warmupSec,
-      sequence: steps,
-      users: tokens.map((token, i) => ({
-        token,
-        vars: {
-          productId: ids[i % ids.length],
-          p0: ids[i % ids.length],
-          p1: ids[(i + 1) % ids.length],
-          p2: ids[(i + 2) % ids.length],
-        },
-      })),
-    },
-    ctx.workDir,
-  );
+  const spec: LoadSpec = {
+    url: d.url,
+    connections: tokens.length,
+    durationSec: ctx.opts.durationSec,
+    warmupSec: ctx.opts.warmupSec,
+    sequence: steps,
+    users: tokens.map((token, i) => ({
+      token,
+      vars: {
+        productId: ids[i % ids.length],
+        p0: ids[i % ids.length],
+        p1: ids[(i + 1) % ids.length],
+        p2: ids[(i + 2) % ids.length],
+      },
+    })),
+  };
+  return { load: await runLoad(spec, ctx.workDir), spec };
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -289,14 +320,54 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: "S1-list",
+    title: "GET /products?pageSize=20, one process (embedded)",
+    needs: ["C1", "S1"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [{ name: "embedded-list", services: builtServices(ROOT) }],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S1-list"),
+      });
+      const load = await withProcs(d.nodes, () =>
+        runLoad(readSpec(ctx, d.url, "/api/v1/products?pageSize=20"), ctx.workDir),
+      );
+      return fromLoad("S1-list", this.title, load, "C1");
+    },
+  },
+  {
+    id: "S1-nometrics",
+    title: "S1 with METRICS=false (what metrics cost)",
+    needs: ["C1", "S1"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [{ name: "embedded-nometrics", services: builtServices(ROOT), env: { METRICS: "false" } }],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S1-nometrics"),
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      return fromLoad("S1-nometrics", this.title, load, "C1");
+    },
+  },
+  {
     id: "S2",
     requires: ["nats-server"],
-    title: "GET /products/:id, gateway and catalog processes over NATS",
+    title: "GET /products/:id, gateway and catalog processes over NATS, every read crosses NATS",
     needs: ["C2"],
     async run(ctx) {
       const d = await deploy({
         layout: [
-          { name: "api", services: ["api"], nodeFlags: profileFlags(ctx, "S2", "api") },
+          // The gateway-side read cache off: this is the hop itself (S2-cache has it on).
+          {
+            name: "api",
+            services: ["api"],
+            nodeFlags: profileFlags(ctx, "S2", "api"),
+            env: { GATEWAY_CACHE: "false" },
+          },
           {
             name: "catalog+inventory",
             services: ["catalog", "inventory"],
@@ -312,6 +383,28 @@ export const SCENARIOS: Scenario[] = [
       const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
       reportProfiles(ctx, "S2", ["api", "catalog"], load);
       return fromLoad("S2", this.title, load, "C2");
+    },
+  },
+  {
+    id: "S2-cache",
+    requires: ["nats-server"],
+    title: "S2 with the gateway-side read cache (production default)",
+    needs: ["C2"],
+    async run(ctx) {
+      const d = await deploy({
+        layout: [
+          { name: "api-cache", services: ["api"], nodeFlags: profileFlags(ctx, "S2-cache", "api") },
+          { name: "catalog-cache", services: ["catalog", "inventory"] },
+        ],
+        seed: ctx.seed,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        namespace: ns("S2-cache"),
+        transporter: ctx.natsUrl,
+      });
+      const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
+      reportProfiles(ctx, "S2-cache", ["api"], load);
+      return fromLoad("S2-cache", this.title, load, "C2");
     },
   },
   {
@@ -374,9 +467,12 @@ export const SCENARIOS: Scenario[] = [
         logDir: ctx.logDir,
         namespace: ns("S4e"),
       });
-      const load = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s4e", checkoutSteps));
+      const { load, spec } = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s4e", checkoutSteps));
       reportProfiles(ctx, "S4", ["embedded"], load);
-      return checkoutResult("S4-embedded", this.title, load, "C1");
+      return {
+        ...checkoutResult("S4-embedded", this.title, load, "C1"),
+        generatorReqPerSec: await generatorAlone(ctx, spec),
+      };
     },
   },
   {
@@ -396,7 +492,7 @@ export const SCENARIOS: Scenario[] = [
         transporter: ctx.natsUrl,
       });
       let rss: Record<string, number | null> = {};
-      const load = await withProcs(d.nodes, async () => {
+      const { load, spec } = await withProcs(d.nodes, async () => {
         const result = await checkoutLoad(ctx, d, "s4n", checkoutSteps);
         rss = rssOf(d.nodes);
         return result;
@@ -408,7 +504,7 @@ export const SCENARIOS: Scenario[] = [
         load,
       );
       const res = checkoutResult("S4-nats", this.title, load, "C2");
-      return { ...res, rssMb: rss };
+      return { ...res, rssMb: rss, generatorReqPerSec: await generatorAlone(ctx, spec) };
     },
   },
   {
@@ -452,14 +548,11 @@ export const SCENARIOS: Scenario[] = [
         namespace: ns("S7"),
         transporter: ctx.natsUrl,
       });
-      const load = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s7", mixSteps));
-      return fromLoad(
-        "S7",
-        this.title,
-        load,
-        "C2",
-        "Per-route latencies below; req/s counts every request of the mix.",
-      );
+      const { load, spec } = await withProcs(d.nodes, () => checkoutLoad(ctx, d, "s7", mixSteps));
+      return {
+        ...fromLoad("S7", this.title, load, "C2", "Per-route latencies below; req/s counts every request of the mix."),
+        generatorReqPerSec: await generatorAlone(ctx, spec),
+      };
     },
   },
 ];
@@ -501,25 +594,24 @@ async function login(ctx: BenchContext, id: string, title: string, cores: string
     probe: async (url) =>
       (await json(`${url}/api/v1/auth/login`, { method: "POST", body: JSON.stringify(admin) })).status === 200,
   });
-  const load = await withProcs(d.nodes, async () => {
-    return runLoad(
-      {
-        url: d.url,
-        connections: 8,
-        durationSec: ctx.opts.durationSec,
-        warmupSec: ctx.opts.warmupSec,
-        sequence: [{ route: "login", method: "POST", path: "/api/v1/auth/login", body: admin }],
-      },
-      ctx.workDir,
-    );
-  });
-  return fromLoad(
-    id,
-    title,
-    load,
-    id === "S5-2" ? "S5-1" : null,
-    `users nodes pinned with taskset -c ${cores.join(",")}, UV_THREADPOOL_SIZE=1.`,
-  );
+  const spec: LoadSpec = {
+    url: d.url,
+    connections: 8,
+    durationSec: ctx.opts.durationSec,
+    warmupSec: ctx.opts.warmupSec,
+    sequence: [{ route: "login", method: "POST", path: "/api/v1/auth/login", body: admin }],
+  };
+  const load = await withProcs(d.nodes, () => runLoad(spec, ctx.workDir));
+  return {
+    ...fromLoad(
+      id,
+      title,
+      load,
+      id === "S5-2" ? "S5-1" : null,
+      `users nodes pinned with taskset -c ${cores.join(",")}, UV_THREADPOOL_SIZE=1.`,
+    ),
+    generatorReqPerSec: await generatorAlone(ctx, spec),
+  };
 }
 
 async function startup(ctx: BenchContext, title: string): Promise<ScenarioResult> {

@@ -1,4 +1,4 @@
-/** What the load worker (bench/load-worker.ts) is asked to do, and what it reports. */
+/** What the load generator (bench/lib/load.ts, wrk) is asked to do, and what it reports. */
 
 export interface Step {
   /** Name the latencies of this step are reported under (per-route p99). */

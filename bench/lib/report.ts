@@ -16,6 +16,8 @@ export interface ScenarioResult {
   ceiling: string | null;
   ratioToCeiling: number | null;
   connections?: number;
+  /** req/s of the same generator, settings and script against C1's bare server: what the generator alone reaches. */
+  generatorReqPerSec?: number;
   target?: { text: string; met: boolean | null };
   /** Set when the scenario could not run; the reason. */
   skipped?: string;
@@ -43,25 +45,25 @@ export function markdownTable(report: BenchReport): string {
   const lines = [
     `Measured ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGb} GB, ` +
       `${report.machine.os}, Node ${report.node}; load average at start ${report.machine.loadAvgAtStart.join(" ")}; ` +
-      `${report.durationSec} s per scenario (${report.mode}). Load generator (autocannon) on the same machine.` +
+      `${report.durationSec} s per scenario (${report.mode}). Load generator wrk 4.1 on the same machine; "wrk alone" is what it reaches with the same settings against C1's bare server.` +
       (report.env
         ? ` Agora nodes ran with ${Object.entries(report.env)
             .map(([k, v]) => `${k}=${v}`)
             .join(" ")}.`
         : ""),
     "",
-    "| id | scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx | ceiling | ratio | target | met |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
+    "| id | scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx | wrk alone | ceiling | ratio | target | met |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
   ];
   for (const s of report.scenarios) {
     const met = s.target?.met === true ? "yes" : s.target?.met === false ? "**no**" : "–";
     if (s.skipped) {
-      lines.push(`| ${s.id} | ${s.title} | skipped: ${s.skipped} | | | | | | | | ${s.target?.text ?? ""} | – |`);
+      lines.push(`| ${s.id} | ${s.title} | skipped: ${s.skipped} | | | | | | | | | ${s.target?.text ?? ""} | – |`);
       continue;
     }
     lines.push(
       `| ${s.id} | ${s.title} | ${fmt(s.reqPerSec)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.p999Ms, 2)} | ` +
-        `${fmt(s.errors)} | ${fmt(s.non2xx)} | ${s.ceiling ?? "–"} | ${fmt(s.ratioToCeiling, 2)} | ` +
+        `${fmt(s.errors)} | ${fmt(s.non2xx)} | ${fmt(s.generatorReqPerSec)} | ${s.ceiling ?? "–"} | ${fmt(s.ratioToCeiling, 2)} | ` +
         `${s.target?.text ?? ""} | ${met} |`,
     );
   }
