@@ -135,10 +135,12 @@ const brokerOptions: BrokerOptions = {
 
   // Per-node memory cache. Writes broadcast "cache.clean.<service>" so every
   // node drops its copy (see mixins/db.mixin.ts). clone: callers get their own
-  // copy and cannot corrupt the cached value by mutating it.
+  // copy and cannot corrupt the cached value by mutating it. Bounded (LRU,
+  // CACHE_MAX entries): list results are cached per free-text query, so an
+  // unbounded cache grows with every distinct query a client sends.
   cacher: {
-    type: "Memory",
-    options: { ttl: config.CACHE_TTL, clone: true },
+    type: "MemoryLRU",
+    options: { ttl: config.CACHE_TTL, max: config.CACHE_MAX, clone: true },
   },
 
   // fastest-validator: every action declares a params schema; see the

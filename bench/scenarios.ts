@@ -16,6 +16,7 @@ import {
   type Seed,
 } from "./lib/shop";
 import { summarizeProfiles } from "./lib/cpu-profile";
+import { staleness } from "./staleness";
 
 export interface BenchOptions {
   durationSec: number;
@@ -405,6 +406,15 @@ export const SCENARIOS: Scenario[] = [
       const load = await withProcs(d.nodes, () => runLoad(readSpec(ctx, d.url, productPath(ctx)), ctx.workDir));
       reportProfiles(ctx, "S2-cache", ["api"], load);
       return fromLoad("S2-cache", this.title, load, "C2");
+    },
+  },
+  {
+    id: "S2-stale",
+    requires: ["nats-server"],
+    title: "staleness: two gateways over NATS, writes through A, wrk reads through B",
+    needs: ["C2"],
+    async run(ctx) {
+      return staleness(ctx, "S2-stale", this.title, ns("S2-stale"));
     },
   },
   {

@@ -2,7 +2,7 @@ import type { CallingOptions, Context, ServiceBroker } from "moleculer";
 import type { catalogContract, CatalogEvents } from "./catalog";
 import type { CallableActions } from "./define";
 import type { usersContract } from "./users";
-import type { inventoryContract } from "./inventory";
+import type { inventoryContract, InventoryEvents } from "./inventory";
 import type { paymentsContract } from "./payments";
 import type { cartContract } from "./cart";
 import type { OrderEvents, ordersContract } from "./orders";
@@ -37,7 +37,7 @@ export interface ActionContracts
     CallableActions<typeof recommendationsContract> {}
 
 /** Every event payload, by event name. */
-export interface EventContracts extends CatalogEvents, OrderEvents {}
+export interface EventContracts extends CatalogEvents, InventoryEvents, OrderEvents {}
 
 export type ActionName = keyof ActionContracts;
 export type ParamsOf<N extends ActionName> = ActionContracts[N]["params"];

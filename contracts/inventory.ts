@@ -71,3 +71,12 @@ export const inventoryContract = contract(
   // Stock exists only for catalog products (`set` asks the catalog).
   { dependsOn: { catalog: "hard" } },
 );
+
+export interface InventoryEvents {
+  /**
+   * Broadcast after every change of what can be bought (set, reserve, release,
+   * commit, a new product's first level): gateways drop their cached reads of
+   * these products (platform/gateway/read-cache.ts).
+   */
+  "inventory.changed": { productIds: string[] };
+}

@@ -24,6 +24,8 @@ export interface ScenarioResult {
   routes?: Record<string, RouteStats>;
   startupMs?: Record<string, number>;
   rssMb?: Record<string, number | null>;
+  /** S2-stale: ms from a write's answer on one gateway until another serves the new value. */
+  staleMs?: { writes: number; p50: number; p99: number; max: number };
   note?: string;
 }
 

@@ -37,6 +37,11 @@ export const brokerVariables = {
   REQUEST_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms before a call fails (`0`: never)" }),
   SHUTDOWN_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms a stopping node waits for calls in flight" }),
   CACHE_TTL: int({ default: 30, min: 0, doc: "seconds a cached read lives (writes clear it on every node)" }),
+  CACHE_MAX: int({
+    default: 1000,
+    min: 1,
+    doc: "cached reads kept per node, least recently used dropped first (one per distinct list query)",
+  }),
   HEARTBEAT_INTERVAL: int({ default: 10, min: 1, doc: "seconds between heartbeats" }),
   HEARTBEAT_TIMEOUT: int({ default: 30, min: 1, doc: "seconds; a node silent this long is dropped from the cluster" }),
   FAULTS: string({ doc: "tests only: make actions fail or the process crash, see docs/fault-injection.md" }),

@@ -16,6 +16,10 @@ export const gatewayVariables = {
     default: false,
     doc: "behind a proxy: the client address is the first `X-Forwarded-For` entry",
   }),
+  GATEWAY_CACHE: bool({
+    default: true,
+    doc: "product reads answered at the gateway from its own cache, cleared by the writes' events (docs/benchmarks.md)",
+  }),
   STATUS_PAGE: oneOf(["public", "admin", "off"], {
     default: (mode) => (mode.production ? "admin" : "public"),
     defaultDoc: "`admin` when `NODE_ENV=production`, else `public`",

@@ -8,6 +8,7 @@ import { AUTH_ACTIONS, authRateLimit } from "../../platform/gateway/auth-rate-li
 import { gatewayMixin, type GatewayRequest } from "../../platform/gateway/gateway.mixin";
 import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "../../platform/gateway/docs-page";
 import { requestCallOptions } from "../../platform/gateway/request-ids";
+import { readPathMixin } from "../../platform/gateway/read-path.mixin";
 import { statusAliases } from "../../platform/observability/status/status-routes";
 
 type Req = GatewayRequest;
@@ -72,6 +73,8 @@ const json = (res: ServerResponse, type: string, body: string) => {
 const ApiService: ServiceSchema<GatewaySettings> = {
   name: "api",
   mixins: [
+    // First, so that its callAction (product reads from the gateway's cache) wraps moleculer-web's.
+    readPathMixin(),
     gatewayMixin({
       resolveCaller: (ctx, token) => call(ctx, "users.resolveToken", { token }),
       openApi: {

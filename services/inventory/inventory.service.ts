@@ -1,6 +1,6 @@
 import { Errors, type Context, type ServiceBroker } from "moleculer";
 import type { DbAdapter } from "moleculer-db";
-import { call, defineService, inventoryContract, type EventContracts } from "../../contracts";
+import { broadcast, call, defineService, inventoryContract, type EventContracts } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { config } from "../../platform/config";
 import { NotFoundError } from "../../platform/core/errors";
@@ -31,6 +31,7 @@ interface InventoryThis {
 
 interface InventoryMethods {
   afterMove(result: LedgerResult): Promise<void>;
+  stockChanged(productIds: string[]): Promise<void>;
   reconcileWithCatalog(): Promise<void>;
   translate(err: unknown): never;
 }
@@ -51,6 +52,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
         await call(ctx, "catalog.get", { id: productId });
         const { level } = await this.ledger.setAvailable(productId, quantity);
         stockLevel(this.broker, productId, quantity, lowThreshold());
+        await this.stockChanged([productId]);
         return toStockLevel(level, productId);
       },
     },
@@ -112,7 +114,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
   events: {
     async "catalog.product.created"(ctx: Context<EventContracts["catalog.product.created"]>) {
-      await this.ledger.ensureLevel(ctx.params.id, initialStock());
+      if (await this.ledger.ensureLevel(ctx.params.id, initialStock())) await this.stockChanged([ctx.params.id]);
     },
 
     // Products created while no inventory node ran (or while this one was
@@ -127,6 +129,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
     /** Keeps the low-stock gauge current for the products a move touched. */
     async afterMove(result: LedgerResult): Promise<void> {
       if (result.touched.length === 0) return;
+      await this.stockChanged(result.touched);
       for (const level of await this.store.levelsOf(result.touched)) {
         stockLevel(this.broker, level.productId, level.available, lowThreshold());
       }
@@ -138,9 +141,12 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
         let created = 0;
         for (let page = 1; ; page++) {
           const result = await call(this.broker, "catalog.list", { page, pageSize: 100 });
+          const added: string[] = [];
           for (const product of result.rows) {
-            if (await this.ledger.ensureLevel(product.id, initialStock())) created++;
+            if (await this.ledger.ensureLevel(product.id, initialStock())) added.push(product.id);
           }
+          if (added.length) await this.stockChanged(added);
+          created += added.length;
           if (page >= result.totalPages) break;
         }
         if (created) this.logger.info(`Created stock levels for ${created} products (${initialStock()} each).`);
@@ -148,6 +154,11 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
         this.stockReconciled = false;
         this.logger.warn("Could not create stock levels for the catalog's products:", (err as Error).message);
       }
+    },
+
+    /** Every node's cached product reads of these products are stale now. */
+    stockChanged(productIds: string[]): Promise<void> {
+      return broadcast(this.broker, "inventory.changed", { productIds });
     },
 
     translate(err: unknown): never {

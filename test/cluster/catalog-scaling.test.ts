@@ -60,7 +60,13 @@ describe("scaling the catalog over NATS", () => {
     // All three replicas start at once on the empty store and race to seed it.
     const rest = builtServices().filter((s) => s !== "api" && s !== "catalog");
     const started = await Promise.all([
-      startAgoraNode({ services: ["api"], nodeID: "gateway-1", transporter: nats.url, env }),
+      // Every read must reach a catalog replica: the gateway's own read cache is off here.
+      startAgoraNode({
+        services: ["api"],
+        nodeID: "gateway-1",
+        transporter: nats.url,
+        env: { ...env, GATEWAY_CACHE: "false" },
+      }),
       startCatalog(1),
       startCatalog(2),
       startCatalog(3),
