@@ -166,6 +166,8 @@ async function main() {
     `bench: ${ids.join(", ")}; ${opts.durationSec} s each after ${opts.warmupSec} s warm-up; logs in ${logDir}`,
   );
 
+  if (spawnSync("wrk", ["--version"]).error)
+    throw new Error("wrk, the load generator, is not on the path (apt-get install -y wrk)");
   const missing = ["nats-server", "taskset"].filter((p) => spawnSync(p, ["--version"]).error);
   const nats = missing.includes("nats-server") ? undefined : await spawnNats(logDir);
   const results = new Map<string, ScenarioResult>();

@@ -90,7 +90,7 @@ export async function staleness(
     await sleep((ctx.opts.warmupSec + 2.5) * 1000);
     const stale: number[] = [];
     let ownGatewayStale = 0;
-    for (let quantity = 1_000_000; loading; quantity++) {
+    for (let quantity = 500_000; loading; quantity++) {
       const put = await json(`${a.url}/api/v1/inventory/${ctx.seed.productIds[0]}`, {
         method: "PUT",
         token,

@@ -19,6 +19,12 @@ export const PREREQUISITES = [
     why: "real NATS for cluster and process tests",
   },
   {
+    need: "wrk",
+    has: () => onPath("wrk"),
+    pkg: "wrk",
+    why: "the load generator of the bench smoke test and npm run bench",
+  },
+  {
     need: "docker-compose",
     has: () => onPath("docker-compose"),
     pkg: "docker-compose",
