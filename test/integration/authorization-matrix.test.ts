@@ -80,6 +80,12 @@ const matrix: Row[] = [
     expect: allowAll(200),
   },
   {
+    // Public, and 200 with no rows when no Go recommendations node runs (as here).
+    route: "GET /api/v1/products/:id/recommendations",
+    call: (f) => ({ path: `/api/v1/products/${f.product.id}/recommendations` }),
+    expect: allowAll(200),
+  },
+  {
     route: "POST /api/v1/products",
     call: () => ({
       path: "/api/v1/products",
