@@ -42,7 +42,7 @@ running() {
     --filter "label=com.docker.compose.oneoff=False" |
     xargs -r docker inspect -f '{{.Created}} {{.Id}}' | sort | awk '{print $2}'
 }
-health() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1"; }
+health() { docker inspect -f '{{if index .State "Health"}}{{.State.Health.Status}}{{else}}none{{end}}' "$1"; }
 short() { echo "${1:0:12}"; }
 
 docker image inspect "$image" >/dev/null 2>&1 || { log "no image $image here (build or pull it first)"; exit 1; }

@@ -78,6 +78,11 @@ export async function dockerOk(...args: string[]): Promise<string> {
 }
 
 export async function healthOf(container: string): Promise<string> {
-  const r = await docker("inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container);
+  const r = await docker(
+    "inspect",
+    "-f",
+    '{{if index .State "Health"}}{{.State.Health.Status}}{{else}}none{{end}}',
+    container,
+  );
   return r.code === 0 ? r.stdout.trim() : "gone";
 }

@@ -95,7 +95,7 @@ export class Stack {
     if (ids.length === 0) return [];
     const format =
       '{{.Id}} {{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} ' +
-      "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.Config.Image}}";
+      '{{if index .State "Health"}}{{.State.Health.Status}}{{else}}none{{end}} {{.Config.Image}}';
     return (await dockerOk("inspect", "-f", format, ...ids)).split("\n").map((l) => {
       const [id, service, state, health, image] = l.split(" ");
       return { id, service, state, health, image };
