@@ -8,6 +8,7 @@ import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
 import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
+import { deadNodeProbe } from "./platform/core/dead-node-probe";
 import {
   heartbeatFromEnv,
   metricsFromEnv,
@@ -178,6 +179,14 @@ const brokerOptions: BrokerOptions = {
     customCommands: replCommands({ products: demoProducts }),
   },
 };
+
+// A call stuck on a node that died without a word fails over in about a second (platform/core/dead-node-probe.ts).
+if (config.DEAD_NODE_PING_AFTER_MS > 0) {
+  brokerOptions.middlewares = [
+    ...(brokerOptions.middlewares ?? []),
+    deadNodeProbe({ afterMs: config.DEAD_NODE_PING_AFTER_MS, timeoutMs: config.DEAD_NODE_PING_TIMEOUT_MS }),
+  ];
+}
 
 // Test-only fault injection (docs/fault-injection.md): loaded only when FAULTS is set.
 if (config.FAULTS) brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), faultInjection()];

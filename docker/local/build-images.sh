@@ -31,7 +31,11 @@ exists() { docker image inspect "$1" >/dev/null 2>&1; }
 label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 # --network host: the build reaches the mirrors the way this machine does.
-build() { DOCKER_BUILDKIT=0 docker build --network host -q "$@" >/dev/null; }
+# The classic builder (Debian's docker.io has no buildx); its deprecation notice is dropped.
+build() {
+  DOCKER_BUILDKIT=0 docker build --network host -q "$@" 2>&1 >/dev/null |
+    { grep -v -e '^DEPRECATED: The legacy builder' -e 'BuildKit is currently disabled' -e '^ *environment-variable\.$' -e '^$' >&2 || true; }
+}
 
 # The Debian mirror apt on this machine uses (deb822 or one-line sources).
 debian_mirror() {

@@ -44,6 +44,16 @@ export const brokerVariables = {
   }),
   HEARTBEAT_INTERVAL: int({ default: 10, min: 1, doc: "seconds between heartbeats" }),
   HEARTBEAT_TIMEOUT: int({ default: 30, min: 1, doc: "seconds; a node silent this long is dropped from the cluster" }),
+  DEAD_NODE_PING_AFTER_MS: int({
+    default: 0,
+    min: 0,
+    doc: "ms a call may wait on another node before that node is pinged (`0`: off; compose: 300)",
+  }),
+  DEAD_NODE_PING_TIMEOUT_MS: int({
+    default: 700,
+    min: 1,
+    doc: "no pong within this many ms: the node is dropped at once and its calls retried elsewhere",
+  }),
   FAULTS: string({ doc: "tests only: make actions fail or the process crash, see docs/fault-injection.md" }),
   DEMO_STOCK: int({
     default: 50,

@@ -21,6 +21,10 @@ export const observabilityVariables = {
     max: 65535,
     doc: "Prometheus `/metrics` of the node (`0`: off)",
   }),
+  AGORA_VERSION: string({
+    default: "dev",
+    doc: "the version `/healthz` reports (the Docker image sets it at build time: `--build-arg AGORA_VERSION`)",
+  }),
   HEALTH_PORT: int({
     default: (mode) => (mode.production ? 3001 : 0),
     defaultDoc: "`3001` when `NODE_ENV=production`, else off",

@@ -133,7 +133,8 @@ export async function readiness(broker: ServiceBroker): Promise<Readiness> {
 }
 
 export function liveness(broker: ServiceBroker) {
-  return { status: "ok", nodeID: broker.nodeID, uptime: Math.round(process.uptime()) };
+  // The version tells which build answers, e.g. while a rollout replaces containers one by one.
+  return { status: "ok", nodeID: broker.nodeID, version: config.AGORA_VERSION, uptime: Math.round(process.uptime()) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import MongoDbAdapter from "moleculer-db-adapter-mongo";
+import { config } from "../config";
 import { isDuplicateKeyError } from "../core/errors";
 import { sortSpec, type StoreAdapter, type StoredDoc } from "./store-adapter";
 
@@ -11,6 +12,10 @@ declare module "moleculer-db-adapter-mongo" {
     objectIDToString(id: unknown): string;
     /** The connected database (set by connect()). */
     db?: { command(cmd: object): Promise<unknown> };
+    /** Constructor arguments, and the driver's client (set by connect()). */
+    uri: string;
+    dbName?: string;
+    client?: { close(): Promise<void> };
   }
 }
 
@@ -71,6 +76,41 @@ export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
 
   private withKey(entity: object): object {
     return "_id" in entity && typeof entity._id === "string" ? { ...entity, _id: this.key(entity._id) } : entity;
+  }
+
+  /**
+   * Connects within MONGO_CONNECT_TIMEOUT_MS or fails with an error naming the
+   * store. The driver's own timeouts cover a server that never answers; this
+   * bound also covers one that accepts the handshake and then stalls in it
+   * (credentials a MongoDB-wire server does not support), where the driver
+   * waited forever.
+   */
+  override async connect(): Promise<void> {
+    const timeoutMs = config.MONGO_CONNECT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`MongoDB store ${this.storeName()} did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([super.connect(), timedOut]);
+    } catch (err) {
+      void this.client?.close().catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Database and server, never the credentials of the URI. */
+  storeName(): string {
+    const hosts = this.uri
+      .replace(/^mongodb(\+srv)?:\/\//, "")
+      .replace(/^[^@/]*@/, "")
+      .split(/[/?]/)[0];
+    return `${this.dbName} at ${hosts}`;
   }
 
   /** moleculer-db's updateById, without the option the driver warns is deprecated (returnOriginal). */

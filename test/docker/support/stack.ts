@@ -30,8 +30,9 @@ export class Stack {
     readonly project: string,
     private readonly dir: string,
     ports: Record<string, number>,
+    extraFiles: string[],
   ) {
-    const files = ["docker-compose.yml", "compose.local.yml"].map((f) => path.join(dir, "docker", f));
+    const files = ["docker-compose.yml", "compose.local.yml", ...extraFiles].map((f) => path.join(dir, "docker", f));
     this.env = {
       COMPOSE_PROJECT_NAME: project,
       COMPOSE_FILE: files.join(":"),
@@ -39,7 +40,8 @@ export class Stack {
     };
   }
 
-  static async create(name: string): Promise<Stack> {
+  /** `override`: one more compose file (YAML text) on top, for what a test changes. */
+  static async create(name: string, override?: string): Promise<Stack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `agora-${name}-`));
     fs.cpSync(path.join(ROOT, "docker"), path.join(dir, "docker"), { recursive: true });
     fs.rmSync(path.join(dir, "docker", "secrets.env"), { force: true });
@@ -48,8 +50,13 @@ export class Stack {
     for (const p of ["HTTP_PORT", "PROMETHEUS_PORT", "JAEGER_UI_PORT", "NATS_MONITOR_PORT", "GRAFANA_PORT"]) {
       ports[p] = await freePort();
     }
+    const extra: string[] = [];
+    if (override) {
+      fs.writeFileSync(path.join(dir, "docker", "compose.test.yml"), override);
+      extra.push("compose.test.yml");
+    }
     // Compose lower-cases the project name and drops what is not [a-z0-9_-].
-    return new Stack(`agoratest${name.replace(/[^a-z0-9]/g, "")}${process.pid}`, dir, ports);
+    return new Stack(`agoratest${name.replace(/[^a-z0-9]/g, "")}${process.pid}`, dir, ports, extra);
   }
 
   get url(): string {
