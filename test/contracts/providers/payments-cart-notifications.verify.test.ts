@@ -1,0 +1,72 @@
+import { call, type Caller } from "../../../contracts";
+import { CARD } from "../../helpers/fake-shop";
+import { answerOf, verifyProvider } from "../pact";
+import { CONTRACT_IDS, CONTRACT_ORDER } from "../states";
+import { ProviderNode } from "./provider";
+
+/** The services the checkout calls, against what orders expects of them. */
+describe("payments, cart and notifications honour the orders pacts", () => {
+  const customer: Caller = { id: CONTRACT_IDS.user, email: "pact@example.com", role: "customer" };
+  const payments = new ProviderNode(["payments"]);
+  const cart = new ProviderNode(["cart"], () => [
+    {
+      name: "catalog",
+      actions: {
+        get: () => ({
+          id: CONTRACT_IDS.product,
+          name: "Stoneware Mug",
+          priceCents: 1400,
+          currency: "EUR",
+          active: true,
+        }),
+      },
+    },
+  ]);
+  const notifications = new ProviderNode(["notifications"]);
+  afterAll(() => Promise.all([payments.stop(), cart.stop(), notifications.stop()]));
+
+  it("payments.charge, payments.get, payments.refund", () =>
+    verifyProvider({
+      provider: "payments",
+      consumers: ["orders"],
+      states: {
+        "no payment exists for the contract order": () => payments.fresh(),
+        "the contract order was charged": async () => {
+          const broker = await payments.fresh();
+          await call(broker, "payments.charge", {
+            orderId: CONTRACT_ORDER,
+            amountCents: 2800,
+            currency: "EUR",
+            card: CARD,
+          });
+        },
+      },
+      produce: async (metadata) => answerOf(await payments.current(), metadata),
+    }));
+
+  it("cart.snapshot, cart.empty", () =>
+    verifyProvider({
+      provider: "cart",
+      consumers: ["orders"],
+      states: {
+        "the contract user has 2 of the contract product in the cart": async () => {
+          const broker = await cart.fresh();
+          await call(
+            broker,
+            "cart.setItem",
+            { productId: CONTRACT_IDS.product, quantity: 2 },
+            { meta: { user: customer } },
+          );
+        },
+      },
+      produce: async (metadata) => answerOf(await cart.current(), metadata),
+    }));
+
+  it("notifications.record", () =>
+    verifyProvider({
+      provider: "notifications",
+      consumers: ["orders"],
+      states: { "no notification exists for the contract order": () => notifications.fresh() },
+      produce: async (metadata) => answerOf(await notifications.current(), metadata),
+    }));
+});
