@@ -103,4 +103,3 @@ export class FakeShop implements CheckoutPorts {
     return [...this.reservations.values()].filter((r) => r.state === "COMMITTED").reduce((s, r) => s + r.qty, 0);
   }
 }
-

@@ -1,11 +1,7 @@
 import { NedbAdapter } from "../../platform/store/nedb-adapter";
 import { Errors, ServiceBroker } from "moleculer";
 import { CARD, Crash, DECLINED, FakeShop, USER } from "../helpers/fake-shop";
-import {
-  checkout,
-  recoverUnattended,
-  type SagaDeps,
-} from "../../services/orders/domain/checkout.saga";
+import { checkout, recoverUnattended, type SagaDeps } from "../../services/orders/domain/checkout.saga";
 import { OrderStore } from "../../services/orders/store";
 import { orderIdFor, type OrderDoc, type OutboxEntry } from "../../services/orders/domain/order.rules";
 import { relayOutbox } from "../../services/orders/domain/outbox-relay";
