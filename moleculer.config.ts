@@ -20,6 +20,7 @@ import { RequestContextMiddleware } from "./platform/observability/request-conte
 import { RequestRateMiddleware } from "./platform/observability/request-rate";
 import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
+import { closeServer } from "./platform/gateway/close-server";
 
 /**
  * Broker options, shared by every Agora node. The settings come from
@@ -171,7 +172,8 @@ const brokerOptions: BrokerOptions = {
   },
   async stopped(broker: ServiceBroker) {
     const server = healthServers.get(broker);
-    if (server) await new Promise((resolve) => server.close(resolve));
+    // Cuts probe connections still open (a client that never finishes its request).
+    if (server) await closeServer(server);
   },
 
   replOptions: {

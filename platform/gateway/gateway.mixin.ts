@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Errors, type Context, type ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { Caller } from "../../contracts";
@@ -6,7 +6,9 @@ import { checkAccess } from "./access";
 import { AUTH_ACTIONS, retryAfterSeconds } from "./auth-rate-limit";
 import { bearerToken, invalidToken } from "./bearer";
 import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
-import { publicError } from "./public-error";
+import { closeServer } from "./close-server";
+import { fromHttpLayer, publicError } from "./public-error";
+import { answerMethod, type MatchingAlias } from "./request-guard";
 
 export type GatewayRequest = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
@@ -14,6 +16,8 @@ export type GatewayRequest = IncomingMessage & {
 };
 type Meta = { user?: Caller | null };
 type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
+type HttpHandler = (req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<unknown>;
+const gatewayMethods = ApiGateway.methods as { sendError: (...a: unknown[]) => unknown; httpHandler: HttpHandler };
 
 export interface GatewayOptions {
   /** Bearer token → the caller, or null for a token that names nobody (the users service answers it). */
@@ -48,6 +52,17 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
     },
 
     methods: {
+      /** Every path answers every method: 405 with Allow, OPTIONS with Allow (request-guard.ts). */
+      httpHandler(
+        this: { aliases: MatchingAlias[]; settings: { cors?: unknown } },
+        req: IncomingMessage,
+        res: ServerResponse,
+        next?: unknown,
+      ) {
+        if (answerMethod(this.aliases, req, res, !!this.settings.cors)) return Promise.resolve();
+        return gatewayMethods.httpHandler.call(this, req, res, next);
+      },
+
       /** Bearer token → the caller; no header → anonymous; a bad token → 401; no users service → 503. */
       async authenticate(ctx: Context<unknown, Meta>, _route: unknown, req: GatewayRequest): Promise<Caller | null> {
         const token = bearerToken(req.headers.authorization);
@@ -70,11 +85,12 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       },
 
       /** Every error response goes through here; a 429 from the rate limiter also says when to retry. */
-      sendError(req: GatewayRequest, res: ServerResponse, err: { code?: unknown }) {
+      sendError(req: GatewayRequest, res: ServerResponse, httpErr: { code?: unknown; status?: unknown }) {
+        const err = fromHttpLayer(httpErr);
         if (err?.code === 429 && !res.headersSent) {
           res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
         }
-        return (ApiGateway.methods as { sendError: (...a: unknown[]) => unknown }).sendError.call(this, req, res, err);
+        return gatewayMethods.sendError.call(this, req, res, err);
       },
 
       openApiDocument(this: GatewayThis): object {
@@ -87,6 +103,12 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       reformatError(err: Parameters<typeof publicError>[0]) {
         return publicError(err);
       },
+    },
+
+    // Runs before moleculer-web's own stopped(), which would wait on open connections forever.
+    async stopped() {
+      const server: Server | undefined = this.server;
+      if (server) await closeServer(server);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { Errors } from "moleculer";
+
 /**
  * The JSON body of an error response: `{ name, message, code, type, data }`.
  * Client errors (4xx) keep their message and data, minus any echo of the
@@ -44,4 +46,19 @@ function withoutEchoes(data: unknown): unknown {
     const { actual: _actual, ...rest } = item as Record<string, unknown>;
     return rest;
   });
+}
+
+/**
+ * Errors of the HTTP layer (body-parser's http-errors) carry their status in
+ * `status`, and sometimes a string `code` of their own (zlib's "Z_DATA_ERROR"
+ * for a body that does not decompress), which would make them a 500.
+ */
+export function fromHttpLayer<E extends { code?: unknown; status?: unknown; message?: string; type?: unknown }>(
+  err: E,
+): E | Errors.MoleculerClientError {
+  if (typeof err?.code === "number" || typeof err?.status !== "number") return err;
+  if (err.status < 400 || err.status >= 500) return err;
+  const type = typeof err.type === "string" ? err.type.replace(/\W+/g, "_").toUpperCase() : "BAD_REQUEST";
+  const message = typeof err.code === "string" ? "The request body could not be decoded" : (err.message ?? "");
+  return new Errors.MoleculerClientError(message, err.status, type);
 }

@@ -162,6 +162,8 @@ export function answerProbe(broker: ServiceBroker, req: http.IncomingMessage, re
   return false;
 }
 
+const PROBE_PATHS = ["/healthz", "/readyz"];
+
 /** HEALTH_PORT: 3001 in production, off elsewhere; 0 turns it off. */
 export function healthPort(): number | undefined {
   const port = config.HEALTH_PORT;
@@ -174,10 +176,19 @@ export function healthPort(): number | undefined {
  */
 export async function startHealthServer(broker: ServiceBroker, port: number): Promise<Server> {
   const server = http.createServer((req, res) => {
-    if (!answerProbe(broker, req, res)) {
-      res.writeHead(404, { "Content-Type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify({ status: "not found" }));
+    if (answerProbe(broker, req, res)) return;
+    const probePath = PROBE_PATHS.includes((req.url ?? "").split("?")[0]);
+    // Every method gets an answer: the probes serve GET and HEAD only.
+    if (probePath && req.method === "OPTIONS") {
+      res.writeHead(204, { Allow: "GET, HEAD, OPTIONS", "Content-Length": "0" });
+      return res.end();
     }
+    const status = probePath ? 405 : 404;
+    res.writeHead(status, {
+      "Content-Type": "application/json; charset=utf-8",
+      ...(probePath && { Allow: "GET, HEAD, OPTIONS" }),
+    });
+    res.end(JSON.stringify({ status: status === 405 ? "method not allowed" : "not found" }));
   });
   // Probes must not keep a stopping process alive.
   server.keepAliveTimeout = 1000;

@@ -9,6 +9,7 @@ import { gatewayMixin, type GatewayRequest } from "../../platform/gateway/gatewa
 import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "../../platform/gateway/docs-page";
 import { requestCallOptions } from "../../platform/gateway/request-ids";
 import { readPathMixin } from "../../platform/gateway/read-path.mixin";
+import { guardBody, jsonBody } from "../../platform/gateway/request-guard";
 import { statusAliases } from "../../platform/observability/status/status-routes";
 
 type Req = GatewayRequest;
@@ -46,10 +47,9 @@ function v1Route(extra: Partial<ApiRouteSchema>): ApiRouteSchema {
     mappingPolicy: "restrict",
     authentication: true,
     authorization: true,
-    bodyParsers: {
-      json: { strict: true, limit: config.BODY_LIMIT },
-      urlencoded: false,
-    },
+    // JSON only; a body that is not JSON is a 415, a too deep or too large one never reaches the validator.
+    bodyParsers: false,
+    use: [jsonBody({ limit: config.BODY_LIMIT }), guardBody],
     callOptions: { timeout: config.REQUEST_TIMEOUT },
     onBeforeCall(ctx: Context<unknown, { idempotencyKey?: string }>, _route: unknown, req: Req) {
       // POST /orders reads its Idempotency-Key from meta; the action validates it.

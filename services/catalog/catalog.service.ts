@@ -72,7 +72,9 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
       auth: "admin",
       async handler(ctx) {
         const { id, ...patch } = ctx.params;
-        await this.findProduct(id);
+        const current = await this.findProduct(id);
+        // An empty patch is a no-op: nothing changes, not even updatedAt (docs/api.md).
+        if (Object.keys(patch).length === 0) return current;
         const product = await this.products.update(id, productChanges(patch));
         if (!product) throw new NotFoundError("Product", id);
         await this.entityChanged("updated", product, ctx);

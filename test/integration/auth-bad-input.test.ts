@@ -50,14 +50,14 @@ const registerCases: Case[] = [
   ["malformed JSON", { rawBody: '{"email": "a@b.c",', headers: { "content-type": "application/json" } }, 400],
   ["a JSON array", { body: [valid] }, 422],
   ["a JSON string", { rawBody: '"hello"', headers: { "content-type": "application/json" } }, 400],
-  ["a text/plain body", { rawBody: JSON.stringify(valid), headers: { "content-type": "text/plain" } }, 422],
+  ["a text/plain body", { rawBody: JSON.stringify(valid), headers: { "content-type": "text/plain" } }, 415],
   [
     "a form body",
     {
       rawBody: "email=a%40b.c&password=good-password&name=N",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     },
-    422,
+    415,
   ],
 ];
 

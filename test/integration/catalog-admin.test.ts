@@ -81,7 +81,7 @@ const cases: Case[] = [
     "create: text/plain",
     "POST",
     "/api/v1/products",
-    422,
+    415,
     { rawBody: JSON.stringify(valid()), headers: { "content-type": "text/plain" } },
   ],
   ["patch: a malformed id", "PATCH", "/api/v1/products/not-an-id", 422, { body: { name: "x" } }],
