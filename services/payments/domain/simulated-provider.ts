@@ -14,14 +14,29 @@ interface LedgerEntry {
   refunded: boolean;
 }
 
+/** Charges the simulated provider remembers; a real provider keeps its ledger on its side. */
+export const SIMULATED_LEDGER_SIZE = 10_000;
+
 /**
  * An in-process stand-in for a card provider: declines the test cards,
  * approves the rest, and keeps a ledger by idempotency key the way a real
- * provider does on its side (here only for the life of the process).
+ * provider does on its side (here only for the life of the process, and only
+ * the latest `maxEntries` charges, so memory stays flat however many orders
+ * pass). The payments store, not this ledger, is what makes a repeated charge
+ * of one order a no-op (payment-ledger.ts); a retry comes within seconds,
+ * long before its entry could be evicted.
  */
 export class SimulatedProvider implements PaymentProvider {
   readonly name = "simulated";
+  /** Insertion-ordered: the first key is the oldest charge. */
   private readonly ledger = new Map<string, LedgerEntry>();
+
+  constructor(private readonly maxEntries = SIMULATED_LEDGER_SIZE) {}
+
+  /** How many charges the ledger holds now. */
+  get size(): number {
+    return this.ledger.size;
+  }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     const known = this.ledger.get(request.idempotencyKey);
@@ -39,6 +54,7 @@ export class SimulatedProvider implements PaymentProvider {
       currency: request.currency,
       refunded: false,
     });
+    if (this.ledger.size > this.maxEntries) this.ledger.delete(this.ledger.keys().next().value!);
     return outcome;
   }
 
