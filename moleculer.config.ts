@@ -21,6 +21,7 @@ import { RequestRateMiddleware } from "./platform/observability/request-rate";
 import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
 import { closeServer } from "./platform/gateway/close-server";
+import { ActionAccessMiddleware } from "./platform/security/access-middleware";
 
 /**
  * Broker options, shared by every Agora node. The settings come from
@@ -157,7 +158,13 @@ const brokerOptions: BrokerOptions = {
 
   // The request context keeps request/trace ids on log lines; the rate
   // meter feeds the /status page; Moleculer's $-events make no traces.
-  middlewares: [RequestContextMiddleware, RequestRateMiddleware, UntracedInternalEventsMiddleware],
+  // ActionAccess enforces each action's declared `auth` on the node that runs it (platform/security).
+  middlewares: [
+    RequestContextMiddleware,
+    RequestRateMiddleware,
+    UntracedInternalEventsMiddleware,
+    ActionAccessMiddleware(),
+  ],
 
   // $node.observe on every node (for /status); a getter, because Moleculer
   // mixes its own $node schema into the object it is given.

@@ -1,9 +1,11 @@
 /**
- * Who may call an action through the gateway. Every action that declares a
- * `rest` route must also declare `auth`; the gateway refuses routes without it
- * (deny by default). Services still check ownership themselves.
+ * Who may call an action: `public`, `customer` (a signed-in user), `admin`, or
+ * `internal` (other services and the system only; never over REST). Every
+ * contract action declares it; the gateway checks it first and the action's
+ * own node enforces it again whoever calls (platform/security). Services
+ * still check ownership themselves.
  */
-export type AccessLevel = "public" | "customer" | "admin";
+export type AccessLevel = "public" | "customer" | "admin" | "internal";
 
 declare module "moleculer" {
   interface ActionSchema {

@@ -1,6 +1,7 @@
 import type { ActionSchema, Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { ServiceDependencies } from "../platform/observability/dependencies";
 import type { Caller } from "./users";
+import type { AccessLevel } from "./access";
 
 /**
  * One declaration per action, bound on both sides.
@@ -130,7 +131,9 @@ export interface RequestMeta {
 }
 
 /** The implementation of one contract action: everything but `params`, which comes from the contract. */
-export type ActionImpl<D, TThis> = Omit<ActionSchema<TThis>, "params" | "handler"> & {
+export type ActionImpl<D, TThis> = Omit<ActionSchema<TThis>, "params" | "handler" | "auth"> & {
+  /** Who may call it (contracts/access.ts); enforced where the action runs. */
+  auth: AccessLevel;
   handler: (this: TThis, ctx: Context<ParamsOfDef<D>, RequestMeta>) => Promise<ResultOfDef<D>> | ResultOfDef<D>;
 };
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { ReplOptions, ServiceBroker } from "moleculer";
 import { call, type Caller, type NewProduct, type Order } from "../contracts";
 import { config } from "../platform/config";
+import { systemCaller } from "../platform/security/system-caller";
 
 export type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 
@@ -32,9 +33,11 @@ export interface DemoData {
  * available. Other products are left alone.
  */
 export async function seedDemoData(broker: ServiceBroker, demo: DemoData, stock: number): Promise<SeedResult> {
+  // Seeding is the platform acting as itself (admin actions, audited).
+  const system = systemCaller(broker, "repl.seed");
   const existing = new Map<string, string>();
   for (let page = 1; ; page++) {
-    const result = await call(broker, "catalog.list", { page, pageSize: 100 });
+    const result = await call(system, "catalog.list", { page, pageSize: 100 });
     for (const p of result.rows) existing.set(p.sku, p.id);
     if (page >= result.totalPages) break;
   }
@@ -42,11 +45,11 @@ export async function seedDemoData(broker: ServiceBroker, demo: DemoData, stock:
   for (const product of demo.products) {
     let id = existing.get(product.sku);
     if (id) {
-      await call(broker, "catalog.update", { id, ...product, active: true });
+      await call(system, "catalog.update", { id, ...product, active: true });
       result.updated++;
     } else {
       try {
-        id = (await call(broker, "catalog.create", product)).id;
+        id = (await call(system, "catalog.create", product)).id;
         result.created++;
       } catch (err) {
         // An inactive product holds the sku; an admin deactivated it on purpose.
@@ -55,7 +58,7 @@ export async function seedDemoData(broker: ServiceBroker, demo: DemoData, stock:
         continue;
       }
     }
-    await call(broker, "inventory.set", { productId: id, quantity: stock });
+    await call(system, "inventory.set", { productId: id, quantity: stock });
   }
   return result;
 }
@@ -74,7 +77,9 @@ export async function checkoutDemo(broker: ServiceBroker, cardNumber = TEST_CARD
   const meta = { user: { id: user.id, email: user.email, role: user.role } satisfies Caller };
 
   const products = (await call(broker, "catalog.list", { pageSize: 100, sort: "name" })).rows;
-  const available = await call(broker, "inventory.availability", { productIds: products.map((p) => p.id) });
+  const available = await call(systemCaller(broker, "repl.checkout-demo"), "inventory.availability", {
+    productIds: products.map((p) => p.id),
+  });
   const picks = products.filter((p) => (available[p.id] ?? 0) > 0).slice(0, 2);
   if (picks.length < 2) throw new Error("Fewer than two products are in stock: run `seed` first.");
   for (const [i, product] of picks.entries()) {

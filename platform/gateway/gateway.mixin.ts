@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Errors, type Context, type ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { Caller } from "../../contracts";
-import { checkAccess } from "./access";
+import { checkAccess } from "../security/check-access";
 import { AUTH_ACTIONS, retryAfterSeconds } from "./auth-rate-limit";
 import { bearerToken, invalidToken } from "./bearer";
 import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
@@ -39,7 +39,10 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
 
     actions: {
       // moleculer-web's own alias listing is for operators, not the public API.
-      listAliases: { rest: null, visibility: "public" },
+      listAliases: { rest: null, visibility: "public", auth: "internal" },
+      // Changing the gateway's routes is for the platform's own code, not for any bus client.
+      addRoute: { auth: "internal" },
+      removeRoute: { auth: "internal" },
     },
 
     events: {

@@ -69,6 +69,7 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
 
     snapshot: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         return this.view(ctx, await this.carts.lines(ctx.params.userId));
       },
@@ -76,6 +77,7 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
 
     empty: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         return this.view(ctx, await this.carts.clear(ctx.params.userId));
       },

@@ -59,6 +59,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
     get: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         return toStockLevel(await this.store.level(ctx.params.productId), ctx.params.productId);
       },
@@ -66,6 +67,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
     availability: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         const ids = [...new Set(ctx.params.productIds)];
         const result: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
@@ -77,6 +79,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
     reserve: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         try {
           const result = await this.ledger.reserve(ctx.params.orderId, ctx.params.items);
@@ -90,6 +93,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
     release: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         const result = await this.ledger.release(ctx.params.orderId);
         if (!result) return null;
@@ -100,6 +104,7 @@ export default defineService<DbMethods & InventoryMethods & InventoryThis>()(inv
 
     commit: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         try {
           const result = await this.ledger.commit(ctx.params.orderId);

@@ -40,6 +40,7 @@ export default defineService<DbMethods & NotificationsMethods & NotificationsThi
 
     record: {
       visibility: "public",
+      auth: "internal",
       handler(ctx) {
         return this.record(ctx.params);
       },

@@ -4,6 +4,7 @@ import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
 import { config } from "../../platform/config";
 import { NotFoundError } from "../../platform/core/errors";
 import { faultPoint } from "../../dev/fault-injection";
+import { systemCaller } from "../../platform/security/system-caller";
 import { orderFinished } from "../../platform/observability/business-metrics";
 import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./domain/checkout.saga";
 import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./domain/order.rules";
@@ -100,6 +101,7 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
 
     recover: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         return { recovered: await this.recoverNow(ctx.params.olderThanMs) };
       },
@@ -115,7 +117,8 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
 
   methods: {
     sagaDeps(ctx: Context | null): SagaDeps {
-      const via = ctx ?? this.broker;
+      // Recovery runs outside any request: the platform acts as itself (audited).
+      const via = ctx ?? systemCaller(this.broker, "orders.recovery");
       const ports: CheckoutPorts = {
         cartSnapshot: (userId) => call(via, "cart.snapshot", { userId }),
         reserve: (orderId, items) => call(via, "inventory.reserve", { orderId, items }),
@@ -154,7 +157,8 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
           await relayOutbox(
             {
               store: this.store,
-              deliver: (entry) => call(this.broker, "notifications.record", entry.payload),
+              deliver: (entry) =>
+                call(systemCaller(this.broker, "orders.outbox"), "notifications.record", entry.payload),
               log: this.logger,
               baseDelayMs: 200,
               maxDelayMs: config.ORDERS_OUTBOX_MAX_BACKOFF_MS,

@@ -30,6 +30,7 @@ export default defineService<DbMethods & PaymentsMethods & PaymentsThis>()(payme
   actions: {
     charge: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         try {
           return await this.ledger.charge(ctx.params);
@@ -41,6 +42,7 @@ export default defineService<DbMethods & PaymentsMethods & PaymentsThis>()(payme
 
     refund: {
       visibility: "public",
+      auth: "internal",
       handler(ctx) {
         return this.ledger.refund(ctx.params.orderId);
       },
@@ -48,6 +50,7 @@ export default defineService<DbMethods & PaymentsMethods & PaymentsThis>()(payme
 
     get: {
       visibility: "public",
+      auth: "internal",
       handler(ctx) {
         return this.ledger.get(ctx.params.orderId);
       },

@@ -76,6 +76,7 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
 
     resolveToken: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         const id = await verifyToken(ctx.params.token, this.tokens);
         const doc = id ? await this.accounts.get(id) : null;
@@ -85,6 +86,7 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
 
     get: {
       visibility: "public",
+      auth: "internal",
       async handler(ctx) {
         const doc = await this.accounts.get(ctx.params.id);
         if (!doc) throw new NotFoundError("User", ctx.params.id);

@@ -1,4 +1,4 @@
-import { checkAccess } from "../../platform/gateway/access";
+import { checkAccess } from "../../platform/security/check-access";
 import { publicError } from "../../platform/gateway/public-error";
 
 describe("gateway access rules", () => {
