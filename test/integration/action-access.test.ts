@@ -93,7 +93,7 @@ describe("over NATS from a separate node", () => {
     outsider = new ServiceBroker({
       namespace: "agora",
       nodeID: `outsider-${process.pid}`,
-      transporter: nats.url,
+      transporter: { type: "NATS", options: { url: nats.url } },
       logger: false,
     });
     await outsider.start();
