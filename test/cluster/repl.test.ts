@@ -14,16 +14,22 @@ import { FAST_HEARTBEAT } from "./cluster";
 /**
  * `npm run repl` (scripts/repl.ts) joins a running cluster and drives it:
  * a gateway and two catalog nodes over a nats-server that runs our own
- * docker/nats.conf, so authentication is on and the credentials travel
- * through NATS_USER / NATS_PASSWORD exactly as in compose and Kubernetes.
+ * docker/nats.conf, so authentication is on, with one NATS user per node role,
+ * and each node's credentials travel through NATS_USER / NATS_PASSWORD exactly
+ * as in compose and Kubernetes (the REPL, an operator's console, joins as api).
  */
+const ROLES = ["api", "catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
 const ROOT = path.resolve(__dirname, "../..");
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("npm run repl against a running cluster", () => {
-  const namespace = `repl${process.pid}`;
-  const credentials = { NATS_USER: "agora", NATS_PASSWORD: "repl-test-password" };
+  // nats.conf opens the agora namespace's subjects only.
+  const namespace = "agora";
+  const serverPasswords = Object.fromEntries(
+    ROLES.map((role) => [`NATS_${role.toUpperCase()}_PASSWORD`, `${role}-pw`]),
+  );
+  const role = (name: string) => ({ NATS_USER: name, NATS_PASSWORD: `${name}-pw` });
   let nats: NatsServer;
   let monitorPort: number;
   let repl: Proc;
@@ -39,17 +45,35 @@ describe("npm run repl against a running cluster", () => {
 
   beforeAll(async () => {
     monitorPort = await freePort();
-    nats = await startNats(["-c", "docker/nats.conf", "-m", String(monitorPort)], undefined, credentials);
-    const env = { ...FAST_HEARTBEAT, ...credentials, NAMESPACE: namespace };
+    nats = await startNats(["-c", "docker/nats.conf", "-m", String(monitorPort)], undefined, serverPasswords);
+    const env = { ...FAST_HEARTBEAT, NAMESPACE: namespace };
     await Promise.all([
-      startAgoraNode({ services: ["api"], nodeID: "repl-gateway", transporter: nats.url, env }),
-      startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-1", transporter: nats.url, env }),
-      startAgoraNode({ services: ["catalog"], nodeID: "repl-catalog-2", transporter: nats.url, env }),
+      startAgoraNode({
+        services: ["api"],
+        nodeID: "repl-gateway",
+        transporter: nats.url,
+        env: { ...env, ...role("api") },
+      }),
+      ...[1, 2].map((n) =>
+        startAgoraNode({
+          services: ["catalog"],
+          nodeID: `repl-catalog-${n}`,
+          transporter: nats.url,
+          env: { ...env, ...role("catalog") },
+        }),
+      ),
     ]);
     repl = startProcess(
       process.execPath,
       ["--import", "tsx", "scripts/repl.ts"],
-      { ...env, TRANSPORTER: nats.url, NODE_ID: "repl-console", NODE_ENV: "production", JEST_WORKER_ID: "" },
+      {
+        ...env,
+        ...role("api"),
+        TRANSPORTER: nats.url,
+        NODE_ID: "repl-console",
+        NODE_ENV: "production",
+        JEST_WORKER_ID: "",
+      },
       ROOT,
       { stdin: true },
     );
@@ -60,13 +84,24 @@ describe("npm run repl against a running cluster", () => {
     await stopAll();
   });
 
-  it("the nodes authenticated with NATS_USER / NATS_PASSWORD, each connection named by its node ID", async () => {
+  it("each node authenticated as its role's NATS user, each connection named by its node ID", async () => {
     const connz = (await (await fetch(`http://127.0.0.1:${monitorPort}/connz?auth=true`)).json()) as {
       connections: { name?: string; authorized_user?: string }[];
     };
-    const names = connz.connections.map((c) => c.name);
-    for (const id of ["repl-gateway", "repl-catalog-1", "repl-catalog-2", "repl-console"]) expect(names).toContain(id);
-    expect(connz.connections.every((c) => c.authorized_user === "agora")).toBe(true);
+    const users = Object.fromEntries(connz.connections.map((c) => [c.name, c.authorized_user]));
+    expect(users).toEqual({
+      "repl-gateway": "api",
+      "repl-catalog-1": "catalog",
+      "repl-catalog-2": "catalog",
+      "repl-console": "api",
+    });
+  });
+
+  it("a role's user name with another role's password is refused", async () => {
+    const { connect } = await import("nats");
+    await expect(connect({ servers: nats.url, user: "catalog", pass: "api-pw", reconnect: false })).rejects.toThrow(
+      /Authorization/i,
+    );
   });
 
   it("nodes: lists every node of the cluster and itself", async () => {

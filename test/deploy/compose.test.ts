@@ -28,14 +28,18 @@ interface ComposeService {
 }
 
 /**
- * docker/ copied to a temporary folder with secrets.env made from the
- * committed example, as a user does before `up` (the real one is git-ignored).
+ * docker/ (and k8s/mongo-init.js, which compose mounts) copied to a temporary
+ * folder with each docker/secrets/*.env made from its committed example, as a
+ * user does before `up` (the real ones are git-ignored).
  */
 function stagedDockerDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-compose-"));
   fs.cpSync(DOCKER, path.join(dir, "docker"), { recursive: true });
-  fs.rmSync(path.join(dir, "docker", "secrets.env"), { force: true });
-  fs.copyFileSync(path.join(DOCKER, "secrets.env.example"), path.join(dir, "docker", "secrets.env"));
+  fs.mkdirSync(path.join(dir, "k8s"));
+  fs.copyFileSync(path.join(ROOT, "k8s/mongo-init.js"), path.join(dir, "k8s/mongo-init.js"));
+  const secrets = path.join(dir, "docker", "secrets");
+  for (const file of fs.readdirSync(secrets).filter((f) => f.endsWith(".env.example")))
+    fs.copyFileSync(path.join(secrets, file), path.join(secrets, file.replace(/\.example$/, "")));
   return path.join(dir, "docker");
 }
 
@@ -58,16 +62,17 @@ describe("docker/", () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
   });
 
-  it("fails without secrets.env: no secret has a default baked in", () => {
+  it("fails without the secrets files: no secret has a default baked in", () => {
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), "agora-compose-"));
     try {
       fs.cpSync(DOCKER, bare, { recursive: true });
-      fs.rmSync(path.join(bare, "secrets.env"), { force: true });
+      for (const file of fs.readdirSync(path.join(bare, "secrets")).filter((f) => f.endsWith(".env")))
+        fs.rmSync(path.join(bare, "secrets", file), { force: true });
       const result = spawnSync("docker-compose", ["-f", path.join(bare, "docker-compose.yml"), "config", "-q"], {
         encoding: "utf8",
       });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/secrets\.env/);
+      expect(result.stderr).toMatch(/secrets\/\w+\.env/);
     } finally {
       fs.rmSync(bare, { recursive: true, force: true });
     }
@@ -92,11 +97,11 @@ describe("docker/", () => {
       expect(svc.depends_on?.mongo?.condition).toBe("service_healthy");
       // Settings and secrets come from the env files (resolved into environment here).
       expect(svc.environment).toMatchObject({ NODE_ENV: "production", TRANSPORTER: "nats://nats:4222" });
-      expect(Object.keys(svc.environment ?? {})).toEqual(expect.arrayContaining(["JWT_SECRET", "NATS_PASSWORD"]));
+      expect(Object.keys(svc.environment ?? {})).toEqual(expect.arrayContaining(["NATS_USER", "NATS_PASSWORD"]));
       // Inline, each service sets only what tells it apart.
       const own = raw.services[name].environment ?? {};
       expect(Object.keys(own).filter((k) => !["SERVICES", "PORT"].includes(k))).toEqual([]);
-      expect(raw.services[name].env_file).toEqual(["agora.env", "secrets.env"]);
+      expect(raw.services[name].env_file).toEqual(["agora.env", `secrets/${name}.env`]);
     }
     expect(services.lb.depends_on?.api?.condition).toBe("service_healthy");
     expect(services.lb.ports).toHaveLength(1);
@@ -105,21 +110,25 @@ describe("docker/", () => {
   });
 
   it("nats.conf is valid for nats-server, and refuses to start without the credentials", () => {
-    const creds = { NATS_USER: "agora", NATS_PASSWORD: "secret" };
+    const creds = Object.fromEntries(
+      ["API", "CATALOG", "INVENTORY", "USERS", "CART", "ORDERS", "PAYMENTS", "NOTIFICATIONS"].map((role) => [
+        `NATS_${role}_PASSWORD`,
+        "secret",
+      ]),
+    );
     const ok = spawnSync("nats-server", ["-c", path.join(DOCKER, "nats.conf"), "-t"], {
       env: { ...process.env, ...creds },
       encoding: "utf8",
     });
     expect({ status: ok.status, out: ok.stderr + ok.stdout }).toMatchObject({ status: 0 });
-    const bare = { ...process.env };
-    delete bare.NATS_USER;
-    delete bare.NATS_PASSWORD;
+    const bare = { ...process.env, ...creds };
+    delete bare.NATS_API_PASSWORD;
     const refused = spawnSync("nats-server", ["-c", path.join(DOCKER, "nats.conf"), "-t"], {
       env: bare,
       encoding: "utf8",
     });
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toMatch(/NATS_USER/);
+    expect(refused.stderr + refused.stdout).toMatch(/NATS_API_PASSWORD/);
   });
 
   it("the Dockerfile builds in two stages and runs node directly on moleculer-runner as a non-root user", () => {
@@ -136,6 +145,6 @@ describe("docker/", () => {
     // Nothing secret in the image: no ENV or ARG names a credential.
     expect(dockerfile).not.toMatch(/^(ENV|ARG)\b.*(SECRET|PASSWORD|TOKEN|MONGO_URI)/m);
     const ignore = fs.readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n");
-    for (const entry of ["node_modules", "dist", ".git", "**/secrets.env"]) expect(ignore).toContain(entry);
+    for (const entry of ["node_modules", "dist", ".git", "**/secrets/*.env"]) expect(ignore).toContain(entry);
   });
 });

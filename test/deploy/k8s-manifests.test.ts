@@ -41,14 +41,22 @@ function readManifests(): Manifest[] {
     );
 }
 
-/** The Secret kustomize generates from secrets.env (built here from the committed example). */
-function generatedSecretKeys(): string[] {
-  return fs
-    .readFileSync(path.join(K8S, "secrets.env.example"), "utf8")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"))
-    .map((l) => l.slice(0, l.indexOf("=")));
+/** Each Secret kustomize generates, with its keys (read from the committed example of its env file). */
+function generatedSecrets(): Map<string, string[]> {
+  const kustomization = parseAllDocuments(fs.readFileSync(path.join(K8S, "kustomization.yaml"), "utf8"))[0].toJSON();
+  return new Map(
+    (kustomization.secretGenerator as { name: string; envs: string[] }[]).map((secret) => [
+      secret.name,
+      secret.envs.flatMap((env) =>
+        fs
+          .readFileSync(path.join(K8S, `${env}.example`), "utf8")
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith("#"))
+          .map((l) => l.slice(0, l.indexOf("="))),
+      ),
+    ]),
+  );
 }
 
 interface Container {
@@ -89,11 +97,15 @@ describe("k8s manifests", () => {
     expect(() => new (modelFor("apps/v1", "Deployment"))(broken).validate()).toThrow();
   });
 
-  it("kustomization.yaml lists every manifest file and generates the Secret the pods use", () => {
+  it("kustomization.yaml lists every manifest file and generates the Secrets the pods use", () => {
     const kustomization = parseAllDocuments(fs.readFileSync(path.join(K8S, "kustomization.yaml"), "utf8"))[0].toJSON();
     const files = [...new Set(manifests.map((m) => m.file))].sort();
     expect([...kustomization.resources].sort()).toEqual(files);
-    expect(kustomization.secretGenerator[0]).toMatchObject({ name: "agora-secrets", envs: ["secrets.env"] });
+    for (const secret of kustomization.secretGenerator)
+      expect(secret).toMatchObject({
+        name: expect.stringMatching(/-secrets$/),
+        envs: [expect.stringMatching(/^secrets\//)],
+      });
   });
 
   it("has a Deployment per Agora service with probes, resources and graceful termination", () => {
@@ -119,7 +131,7 @@ describe("k8s manifests", () => {
 
   it("selectors, ports and references are consistent", () => {
     const configMaps = new Map(manifests.filter((m) => m.kind === "ConfigMap").map((m) => [m.metadata.name, m]));
-    const secretKeys = generatedSecretKeys();
+    const secrets = generatedSecrets();
     for (const w of workloads(manifests)) {
       const pod = template(w);
       const selector = (w.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
@@ -132,13 +144,13 @@ describe("k8s manifests", () => {
         }
         for (const from of c.envFrom ?? []) {
           if (from.configMapRef) expect(configMaps.has(from.configMapRef.name)).toBe(true);
-          if (from.secretRef) expect(from.secretRef.name).toBe("agora-secrets");
+          if (from.secretRef) expect(secrets.has(from.secretRef.name)).toBe(true);
         }
         for (const e of c.env ?? []) {
           const ref = e.valueFrom?.secretKeyRef;
           if (ref)
-            expect({ secret: ref.name, hasKey: secretKeys.includes(ref.key) }).toEqual({
-              secret: "agora-secrets",
+            expect({ secret: ref.name, hasKey: !!secrets.get(ref.name)?.includes(ref.key) }).toEqual({
+              secret: ref.name,
               hasKey: true,
             });
         }
