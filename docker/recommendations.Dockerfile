@@ -4,7 +4,7 @@
 # Stage 1 builds with Debian's Go and NATS client in GOPATH mode, as
 # scripts/go.mjs does (no Go module proxy is needed); stage 2 is the static
 # binary on slim Debian, non-root. Configuration comes from the same
-# environment as every Agora node (docker/agora.env, docker/secrets.env).
+# environment as every Agora node (docker/agora.env, docker/secrets/recommendations.env).
 
 # Any Debian bookworm image; without a registry, `npm run images:local`'s debootstrap base works.
 ARG DEBIAN_IMAGE=debian:bookworm-slim

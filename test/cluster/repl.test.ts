@@ -18,7 +18,17 @@ import { FAST_HEARTBEAT } from "./cluster";
  * and each node's credentials travel through NATS_USER / NATS_PASSWORD exactly
  * as in compose and Kubernetes (the REPL, an operator's console, joins as api).
  */
-const ROLES = ["api", "catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
+const ROLES = [
+  "api",
+  "catalog",
+  "inventory",
+  "users",
+  "cart",
+  "orders",
+  "payments",
+  "notifications",
+  "recommendations",
+];
 const ROOT = path.resolve(__dirname, "../..");
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");

@@ -111,10 +111,9 @@ describe("docker/", () => {
 
   it("nats.conf is valid for nats-server, and refuses to start without the credentials", () => {
     const creds = Object.fromEntries(
-      ["API", "CATALOG", "INVENTORY", "USERS", "CART", "ORDERS", "PAYMENTS", "NOTIFICATIONS"].map((role) => [
-        `NATS_${role}_PASSWORD`,
-        "secret",
-      ]),
+      ["API", "CATALOG", "INVENTORY", "USERS", "CART", "ORDERS", "PAYMENTS", "NOTIFICATIONS", "RECOMMENDATIONS"].map(
+        (role) => [`NATS_${role}_PASSWORD`, "secret"],
+      ),
     );
     const ok = spawnSync("nats-server", ["-c", path.join(DOCKER, "nats.conf"), "-t"], {
       env: { ...process.env, ...creds },

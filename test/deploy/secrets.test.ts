@@ -11,8 +11,19 @@ import { parse, parseAllDocuments } from "yaml";
  * secrets files.
  */
 const ROOT = path.resolve(__dirname, "../..");
-const ROLES = ["api", "catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
-const STATEFUL = ROLES.filter((role) => role !== "api");
+const ROLES = [
+  "api",
+  "catalog",
+  "inventory",
+  "users",
+  "cart",
+  "orders",
+  "payments",
+  "notifications",
+  "recommendations",
+];
+/** Services on MongoDB; the Go recommendations node keeps a local file. */
+const STATEFUL = ["catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
 
 /** What each role may hold, and nothing more. */
 const ALLOWED: Record<string, string[]> = Object.fromEntries(
@@ -23,7 +34,7 @@ const ALLOWED: Record<string, string[]> = Object.fromEntries(
       "NATS_PASSWORD",
       ...(role === "api" || role === "users" ? ["JWT_SECRET"] : []),
       ...(role === "users" ? ["ADMIN_EMAIL", "ADMIN_PASSWORD"] : []),
-      ...(role === "api" ? [] : ["MONGO_URI"]),
+      ...(STATEFUL.includes(role) ? ["MONGO_URI"] : []),
     ].sort(),
   ]),
 );
