@@ -4,7 +4,7 @@ import { secretsExample } from "./stack";
 
 /**
  * The shop through its load balancer, set up as a user would: the admin of
- * docker/secrets.env.example signs in, makes sure a few products exist and
+ * docker/secrets/users.env.example signs in, makes sure a few products exist and
  * sets their stock high, then customers register.
  */
 export interface PreparedShop {

@@ -6,17 +6,18 @@ import { COMPOSE, dockerOk, healthOf, ROOT, run, type Run } from "./engine";
 
 /**
  * One compose stack on the local images: docker/docker-compose.yml plus
- * docker/compose.local.yml, copied to a scratch folder with secrets.env made
- * from the committed example (as a user does), under its own project name and
+ * docker/compose.local.yml, copied to a scratch folder with each
+ * docker/secrets/<role>.env made from its committed example (as a user does), under its own project name and
  * with every published port free on 127.0.0.1, so a suite never meets a stack
  * someone else runs on this machine.
  */
 export const AGORA_SERVICES = ["api", "catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
 
-export function secretsExample(): Record<string, string> {
+/** The committed example of one role's secrets (docker/secrets/<role>.env.example); the admin is in users'. */
+export function secretsExample(role = "users"): Record<string, string> {
   return Object.fromEntries(
     fs
-      .readFileSync(path.join(ROOT, "docker/secrets.env.example"), "utf8")
+      .readFileSync(path.join(ROOT, `docker/secrets/${role}.env.example`), "utf8")
       .split("\n")
       .filter((l) => /^[A-Z_]+=/.test(l))
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
@@ -44,8 +45,12 @@ export class Stack {
   static async create(name: string, override?: string): Promise<Stack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `agora-${name}-`));
     fs.cpSync(path.join(ROOT, "docker"), path.join(dir, "docker"), { recursive: true });
-    fs.rmSync(path.join(dir, "docker", "secrets.env"), { force: true });
-    fs.copyFileSync(path.join(ROOT, "docker/secrets.env.example"), path.join(dir, "docker", "secrets.env"));
+    // compose mounts k8s/mongo-init.js into the mongo container (each service's own database user).
+    fs.mkdirSync(path.join(dir, "k8s"));
+    fs.copyFileSync(path.join(ROOT, "k8s/mongo-init.js"), path.join(dir, "k8s/mongo-init.js"));
+    const secrets = path.join(dir, "docker", "secrets");
+    for (const file of fs.readdirSync(secrets).filter((f) => f.endsWith(".env.example")))
+      fs.copyFileSync(path.join(secrets, file), path.join(secrets, file.replace(/\.example$/, "")));
     const ports: Record<string, number> = {};
     for (const p of ["HTTP_PORT", "PROMETHEUS_PORT", "JAEGER_UI_PORT", "NATS_MONITOR_PORT", "GRAFANA_PORT"]) {
       ports[p] = await freePort();
