@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { TestCallsAsSystem } from "../helpers/system-calls";
 import path from "node:path";
 import { ServiceBroker } from "moleculer";
 
@@ -34,6 +35,8 @@ export async function startObserver(natsUrl: string, namespace: string): Promise
     heartbeatInterval: 1,
     heartbeatTimeout: 4,
     requestTimeout: 5000,
+    // Test code drives services directly as the system (test/helpers/system-calls.ts).
+    middlewares: [TestCallsAsSystem],
   });
   await broker.start();
   return broker;

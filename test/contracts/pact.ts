@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { TestCallsAsSystem } from "../helpers/system-calls";
 import path from "node:path";
 import { Errors, ServiceBroker, type Middleware, type ServiceSchema } from "moleculer";
 import config from "../../moleculer.config";
@@ -152,7 +153,7 @@ export async function localBroker(
     nodeID: `pact-${process.pid}-${++brokers}`,
     logger: false,
     transporter: null,
-    middlewares: [...(config.middlewares ?? []), ...middlewares],
+    middlewares: [...(config.middlewares ?? []), ...middlewares, TestCallsAsSystem],
   });
   for (const name of services) broker.createService(serviceSchema(name));
   for (const stub of stubs) broker.createService(stub);

@@ -3,6 +3,7 @@ import { ServiceBroker } from "moleculer";
 import { call, type AuthResult, type Caller, type Page, type Product } from "../../contracts";
 import { orderIdFor } from "../../services/orders/domain/order.rules";
 import { request, type RequestOptions } from "../helpers/http";
+import { TestCallsAsSystem } from "../helpers/system-calls";
 import {
   eventually,
   startAgoraNode,
@@ -70,6 +71,8 @@ describe("orders node killed mid-checkout in a cluster (NATS, shared MongoDB-wir
       heartbeatInterval: 1,
       heartbeatTimeout: 4,
       requestTimeout: 4000,
+      // Test code drives services directly as the system (test/helpers/system-calls.ts).
+      middlewares: [TestCallsAsSystem],
     });
     await observer.start();
     admin = (await http<AuthResult>("POST", "/auth/login", { body: ADMIN })).body.token;
