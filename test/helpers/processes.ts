@@ -208,6 +208,9 @@ export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
     NODE_ENV: "production",
     NODE_ID: nodeID,
     SERVICES: opts.services.join(","),
+    // Any suite that loaded moleculer.config in this jest process set SERVICEDIR
+    // to the TypeScript sources; the production command loads the compiled ones.
+    SERVICEDIR: path.join(ROOT, "dist/services"),
     TRANSPORTER: opts.transporter ?? "",
     PORT: String(port),
     LOGLEVEL: "info",
