@@ -22,6 +22,7 @@ import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
 import { closeServer } from "./platform/gateway/close-server";
 import { ActionAccessMiddleware } from "./platform/security/access-middleware";
+import { isNoEndpointError, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
 
 /**
  * Broker options, shared by every Agora node. The settings come from
@@ -89,14 +90,16 @@ const brokerOptions: BrokerOptions = {
 
   // Retry only errors that say they are retryable (timeouts, node gone). Every
   // action that changes state is idempotent by key (orderId, sku, email), so a
-  // retried call cannot apply twice.
+  // retried call cannot apply twice. Not "no node offers it" (service not
+  // found / not available): waiting 0.7 s in retries would only delay the 503
+  // that tells the client to come back (docs/fault-isolation.md).
   retryPolicy: {
     enabled: true,
     retries: 3,
     delay: 100,
     maxDelay: 1000,
     factor: 2,
-    check: (err: Error) => !!(err as Errors.MoleculerRetryableError).retryable,
+    check: (err: Error) => !!(err as Errors.MoleculerRetryableError).retryable && !isNoEndpointError(err),
   },
 
   // Spread calls round-robin over all instances, but use a local instance when
@@ -107,8 +110,12 @@ const brokerOptions: BrokerOptions = {
   },
 
   // Stop calling an endpoint that fails half of its calls (after 20 calls in a
-  // minute) and probe it again after 10 s. Client errors (4xx) are the caller's
-  // fault and do not trip it.
+  // minute) and probe it again after 10 s; Moleculer keeps one breaker per
+  // endpoint (action on a node), and a probe that succeeds closes it. Only the
+  // endpoint's own failures count: client errors (4xx) are the caller's fault,
+  // and a 503 SERVICE_UNAVAILABLE is the endpoint answering correctly that a
+  // service it needs is away (or replaying such a stored answer) — counting it
+  // would switch off orders.checkout because payments was down.
   circuitBreaker: {
     enabled: true,
     threshold: 0.5,
@@ -116,7 +123,8 @@ const brokerOptions: BrokerOptions = {
     windowTime: 60,
     halfOpenTime: 10_000,
     check: (err: Error) => {
-      const code = (err as Errors.MoleculerError).code;
+      const { code, type } = err as Errors.MoleculerError;
+      if (type === UNAVAILABLE_TYPE) return false;
       return typeof code !== "number" || code >= 500;
     },
   },

@@ -24,24 +24,29 @@ export const MAX_QUANTITY = 99;
 const ownCart = { $$strict: "remove" } as const;
 const ofUser = { $$strict: true, userId: idRule } as const;
 
-export const cartContract = contract("cart", {
-  /** GET /cart (customer). */
-  get: action(ownCart, returns<Cart>()),
-  /** PUT /cart/items/:productId (customer). Unknown product → 404, inactive → 422. */
-  setItem: action(
-    {
-      $$strict: true,
-      productId: idRule,
-      quantity: { type: "number", integer: true, min: 1, max: MAX_QUANTITY },
-    },
-    returns<Cart>(),
-  ),
-  /** DELETE /cart/items/:productId (customer). */
-  removeItem: action({ $$strict: true, productId: idRule }, returns<Cart>()),
-  /** DELETE /cart (customer). */
-  clear: action(ownCart, returns<Cart>()),
-  /** Internal: the cart of a user, with current catalog prices. */
-  snapshot: action(ofUser, returns<Cart>()),
-  /** Internal: empties a user's cart (after a confirmed order). */
-  empty: action(ofUser, returns<Cart>()),
-});
+export const cartContract = contract(
+  "cart",
+  {
+    /** GET /cart (customer). */
+    get: action(ownCart, returns<Cart>()),
+    /** PUT /cart/items/:productId (customer). Unknown product → 404, inactive → 422. */
+    setItem: action(
+      {
+        $$strict: true,
+        productId: idRule,
+        quantity: { type: "number", integer: true, min: 1, max: MAX_QUANTITY },
+      },
+      returns<Cart>(),
+    ),
+    /** DELETE /cart/items/:productId (customer). */
+    removeItem: action({ $$strict: true, productId: idRule }, returns<Cart>()),
+    /** DELETE /cart (customer). */
+    clear: action(ownCart, returns<Cart>()),
+    /** Internal: the cart of a user, with current catalog prices. */
+    snapshot: action(ofUser, returns<Cart>()),
+    /** Internal: empties a user's cart (after a confirmed order). */
+    empty: action(ofUser, returns<Cart>()),
+  },
+  // Every cart answer shows the catalog's current name and price.
+  { dependsOn: { catalog: "hard" } },
+);

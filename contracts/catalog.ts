@@ -17,8 +17,14 @@ export interface Product {
   active: boolean;
   createdAt: string;
   updatedAt: string;
-  /** Units available to buy, from inventory; set on every catalog.list/get result (0 without inventory). */
-  available?: number;
+  /**
+   * Units available to buy, from inventory; set on every catalog.list/get
+   * result. `null` when inventory cannot be reached (unknown, not sold out),
+   * with the reason in `availableReason`.
+   */
+  available?: number | null;
+  /** Why `available` is null; absent otherwise. */
+  availableReason?: string;
 }
 
 export const PRODUCT_SORTS = ["name", "-name", "priceCents", "-priceCents", "createdAt", "-createdAt"] as const;
@@ -55,14 +61,19 @@ const productFields = {
 
 const byId = { $$strict: "remove", id: idRule } as const;
 
+// Reads show stock from inventory when it answers and `available: null` when
+// it does not; writes need nothing but the catalog's own store.
+const withStock = { dependsOn: { inventory: "optional" } } as const;
+const ownStoreOnly = { dependsOn: {} } as const;
+
 export const catalogContract = contract(
   "catalog",
   {
-    list: action(listParams, returns<Page<Product>>()),
-    get: action(byId, returns<Product>()),
-    create: action({ $$strict: true, ...productFields }, returns<Product>()),
-    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>()),
-    remove: action({ $$strict: true, id: idRule }, returns<Product>()),
+    list: action(listParams, returns<Page<Product>>(), withStock),
+    get: action(byId, returns<Product>(), withStock),
+    create: action({ $$strict: true, ...productFields }, returns<Product>(), ownStoreOnly),
+    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>(), ownStoreOnly),
+    remove: action({ $$strict: true, id: idRule }, returns<Product>(), ownStoreOnly),
     /**
      * GET /products/:id/recommendations (public): products bought together with
      * it, from the Go recommendations service; `rows: []` while none runs.
@@ -74,6 +85,7 @@ export const catalogContract = contract(
         limit: { type: "number", integer: true, min: 1, max: MAX_RECOMMENDATIONS, convert: true, optional: true },
       },
       returns<{ rows: Product[] }>(),
+      { dependsOn: { recommendations: "optional", inventory: "optional" } },
     ),
   },
   { dependsOn: { recommendations: "optional" } },

@@ -76,11 +76,27 @@ export function returns<R>(): Returns<R> {
 export interface ActionDef<S extends ParamsSchema = ParamsSchema, R = unknown> {
   readonly params: S;
   readonly result: Returns<R>;
+  /** What this action needs from other services, when it differs from its service's `dependsOn`. */
+  readonly dependsOn?: ServiceDependencies;
+}
+
+/** What a contract says about one action besides its params and result. */
+export interface ActionOptions {
+  /**
+   * The services this action calls, hard or optional; `{}` for none. Without
+   * it the action needs what its service declares. The gateway answers a
+   * route from it (docs/fault-isolation.md).
+   */
+  dependsOn?: ServiceDependencies;
 }
 
 /** One action of a contract: its params schema and its result type. */
-export function action<const S extends ParamsSchema, R>(params: S, result: Returns<R>): ActionDef<S, R> {
-  return { params, result };
+export function action<const S extends ParamsSchema, R>(
+  params: S,
+  result: Returns<R>,
+  options: ActionOptions = {},
+): ActionDef<S, R> {
+  return { params, result, ...options };
 }
 
 export interface ServiceContract<
@@ -165,7 +181,10 @@ export function defineService<M = object, S = ServiceSettingSchema>() {
     for (const [name, impl] of Object.entries(privateActions)) actions[name] = { ...impl, visibility: "private" };
     for (const [name, def] of Object.entries(serviceContract.actions)) {
       const impl: ActionSchema<Service<S> & M> = implemented[name as keyof typeof implemented];
-      actions[name] = { ...impl, params: def.params as ActionSchema["params"] };
+      // dependsOn travels with the action definition (INFO packets), so a
+      // gateway on another node knows what the route behind it needs.
+      const dependsOn = def.dependsOn ?? serviceContract.dependsOn;
+      actions[name] = { ...impl, params: def.params as ActionSchema["params"], ...(dependsOn && { dependsOn }) };
     }
     // Metadata travels with the service list to every node, so the
     // dependencies are known wherever the service is seen, not only locally.

@@ -33,18 +33,23 @@ const MAX_STOCK = 1_000_000;
  */
 const quantity = { type: "number", integer: true, min: 0, max: MAX_STOCK } as const;
 const byOrder = { $$strict: true, orderId: idRule } as const;
+/** Checkout's steps and stock reads use only inventory's own store. */
+const ownStoreOnly = { dependsOn: {} } as const;
 
 export const inventoryContract = contract(
   "inventory",
   {
     /** PUT /inventory/:productId (admin): sets the available quantity. */
-    set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>()),
+    set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>(), {
+      dependsOn: { catalog: "hard" },
+    }),
     /** Internal. Unknown product → a zero level. */
-    get: action({ $$strict: true, productId: idRule }, returns<StockLevel>()),
+    get: action({ $$strict: true, productId: idRule }, returns<StockLevel>(), ownStoreOnly),
     /** Internal: available quantity per product id (missing ids → 0). */
     availability: action(
       { $$strict: true, productIds: { type: "array", items: idRule, max: 1000 } },
       returns<Record<string, number>>(),
+      ownStoreOnly,
     ),
     /** Internal, idempotent by orderId. All items or none; not enough stock → 409 OUT_OF_STOCK. */
     reserve: action(
@@ -59,14 +64,15 @@ export const inventoryContract = contract(
         },
       },
       returns<Reservation>(),
+      ownStoreOnly,
     ),
     /**
      * Internal, idempotent by orderId: gives reserved stock back (no-op if committed). No reservation →
      * null, and a later reserve for that order answers RELEASED without holding stock.
      */
-    release: action(byOrder, returns<Reservation | null>()),
+    release: action(byOrder, returns<Reservation | null>(), ownStoreOnly),
     /** Internal, idempotent by orderId: reserved stock becomes sold. Released → 409 RESERVATION_RELEASED; none → 404. */
-    commit: action(byOrder, returns<Reservation>()),
+    commit: action(byOrder, returns<Reservation>(), ownStoreOnly),
   },
   // Stock exists only for catalog products (`set` asks the catalog).
   { dependsOn: { catalog: "hard" } },

@@ -55,7 +55,9 @@ export const ordersContract = contract(
      * POST /orders (customer), header Idempotency-Key (8..128 chars) → ctx.meta.idempotencyKey.
      * 201 CONFIRMED; 402 FAILED (declined); 409 REJECTED (stock); 422 empty cart.
      */
-    checkout: action({ $$strict: true, payment: cardParams }, returns<Order>()),
+    checkout: action({ $$strict: true, payment: cardParams }, returns<Order>(), {
+      dependsOn: { cart: "hard", inventory: "hard", payments: "hard", notifications: "optional" },
+    }),
     /** GET /orders (customer): own orders, newest first. */
     list: action(
       {
@@ -64,9 +66,11 @@ export const ordersContract = contract(
         pageSize: { type: "number", integer: true, min: 1, max: MAX_ORDER_PAGE_SIZE, convert: true, optional: true },
       },
       returns<Page<Order>>(),
+      // Reads only the orders' own store.
+      { dependsOn: {} },
     ),
     /** GET /orders/:id (customer): owner or admin, else 404. */
-    get: action({ $$strict: "remove", id: idRule }, returns<Order>()),
+    get: action({ $$strict: "remove", id: idRule }, returns<Order>(), { dependsOn: {} }),
     /** Internal: drives orders left PENDING past the threshold to a terminal state. */
     recover: action(
       { $$strict: true, olderThanMs: { type: "number", integer: true, min: 0, optional: true } },

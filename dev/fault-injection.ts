@@ -1,4 +1,4 @@
-import { Errors, type Middleware } from "moleculer";
+import { Errors, type Context, type Middleware, type Service } from "moleculer";
 import { config } from "../platform/config";
 
 /**
@@ -8,13 +8,14 @@ import { config } from "../platform/config";
  *   payments.charge=error        the action fails with a 500 (not retryable)
  *   payments.charge=error:503    ... with that status code
  *   inventory.reserve=crash      the process kills itself when the action is called
+ *   payments.charge=delay:5000   the action answers normally, 5000 ms late (a slow service)
  *   crash=orders:after-charge    the process kills itself at that saga step (faultPoint)
  *
  * moleculer.config.ts loads the middleware only when FAULTS is set, and
  * faultPoint() is a no-op without it, so production pays nothing.
  */
 export interface FaultRules {
-  actions: Map<string, { kind: "error"; code: number } | { kind: "crash" }>;
+  actions: Map<string, { kind: "error"; code: number } | { kind: "crash" } | { kind: "delay"; ms: number }>;
   crashPoints: Set<string>;
 }
 
@@ -30,6 +31,8 @@ export function parseFaults(spec: string | undefined): FaultRules {
       rules.crashPoints.add(fault);
     } else if (fault === "crash") {
       rules.actions.set(name, { kind: "crash" });
+    } else if (/^delay:\d+$/.test(fault)) {
+      rules.actions.set(name, { kind: "delay", ms: Number(fault.slice(6)) });
     } else if (/^error(:\d{3})?$/.test(fault)) {
       rules.actions.set(name, { kind: "error", code: fault.includes(":") ? Number(fault.slice(6)) : 500 });
     } else {
@@ -56,6 +59,13 @@ export function faultInjection(spec: string | undefined = config.FAULTS): Middle
     localAction(next, action) {
       const fault = rules.actions.get(action.name as string);
       if (!fault) return next;
+      if (fault.kind === "delay") {
+        this.logger.warn(`Fault injection: ${action.name} will answer ${fault.ms} ms late.`);
+        return async function delayed(this: Service, ctx: Context) {
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          return next.call(this, ctx);
+        };
+      }
       this.logger.warn(
         `Fault injection: ${action.name} will ${fault.kind === "crash" ? "crash the process" : "fail"}.`,
       );

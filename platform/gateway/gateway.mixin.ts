@@ -7,17 +7,36 @@ import { AUTH_ACTIONS, retryAfterSeconds } from "./auth-rate-limit";
 import { bearerToken, invalidToken } from "./bearer";
 import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
 import { closeServer } from "./close-server";
+import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
 import { fromHttpLayer, publicError } from "./public-error";
 import { answerMethod, type MatchingAlias } from "./request-guard";
+import { isNoEndpointError, RETRY_AFTER_SECONDS, unavailableError } from "./unavailable";
 
 export type GatewayRequest = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
+  $alias?: { action?: string | null };
   $route?: { rateLimit?: { store?: { resetTime?: number } } };
 };
 type Meta = { user?: Caller | null };
 type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
 type HttpHandler = (req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<unknown>;
 const gatewayMethods = ApiGateway.methods as { sendError: (...a: unknown[]) => unknown; httpHandler: HttpHandler };
+interface Registry {
+  getServiceList(o: object): { name: string; actions?: Record<string, KnownAction> }[];
+}
+type AliasThis = {
+  aliases: AliasLike[];
+  knownRoutes?: KnownRoutes;
+  broker: { registry: Registry };
+  createAlias(route: unknown, alias: object, action: string): AliasLike;
+  regenerateAllAutoAliases: { (): void; flush?: () => void };
+};
+const webMethods = ApiGateway.methods as Record<string, (this: unknown, ...a: unknown[]) => unknown>;
+
+/** The services with at least one reachable node. */
+function availableServices(registry: Registry): Set<string> {
+  return new Set(registry.getServiceList({ onlyAvailable: true, skipInternal: true }).map((s) => s.name));
+}
 
 export interface GatewayOptions {
   /** Bearer token → the caller, or null for a token that names nobody (the users service answers it). */
@@ -52,6 +71,13 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       "$broker.started"(this: { regenerateAllAutoAliases: { flush?: () => void } }) {
         this.regenerateAllAutoAliases.flush?.();
       },
+      // moleculer-web waits 500 ms after a change before rebuilding; a route
+      // of a service that just joined would answer 404 meanwhile. Rebuilding
+      // costs well under a millisecond, so do it now.
+      "$services.changed"(this: AliasThis) {
+        this.regenerateAllAutoAliases();
+        this.regenerateAllAutoAliases.flush?.();
+      },
     },
 
     methods: {
@@ -74,8 +100,13 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
         try {
           caller = await options.resolveCaller(ctx, token);
         } catch (err) {
-          if (err instanceof Errors.ServiceNotFoundError) {
-            throw new Errors.MoleculerServerError("Authentication is unavailable", 503, "SERVICE_UNAVAILABLE");
+          if (isNoEndpointError(err as Errors.MoleculerError)) {
+            throw new Errors.MoleculerServerError(
+              "Authentication is unavailable; nothing was changed. Please try again later.",
+              503,
+              "SERVICE_UNAVAILABLE",
+              { unavailable: ["users"], done: false, retryAfter: RETRY_AFTER_SECONDS },
+            );
           }
           throw err;
         }
@@ -87,13 +118,50 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
         checkAccess(req.$action?.auth, ctx.meta.user);
       },
 
-      /** Every error response goes through here; a 429 from the rate limiter also says when to retry. */
-      sendError(req: GatewayRequest, res: ServerResponse, httpErr: { code?: unknown; status?: unknown }) {
-        const err = fromHttpLayer(httpErr);
+      /**
+       * moleculer-web's rebuild from the live registry, plus every route seen
+       * before whose service has no node now (known-routes.ts): it stays, and
+       * answers 503 instead of 404.
+       */
+      regenerateAutoAliases(this: AliasThis, route: unknown) {
+        webMethods.regenerateAutoAliases.call(this, route);
+        // Created here: moleculer-web builds its first aliases in its own created().
+        this.knownRoutes ??= new KnownRoutes();
+        for (const service of this.broker.registry.getServiceList({ withActions: true, skipInternal: true })) {
+          for (const action of Object.values(service.actions ?? {})) this.knownRoutes.rememberAction(action);
+        }
+        for (const gone of this.knownRoutes.remember(route, this.aliases)) {
+          this.aliases.push(
+            this.createAlias(route, { method: gone.method, path: gone.path, _generated: true }, gone.action),
+          );
+        }
+      },
+
+      /**
+       * Every error response goes through here. A known route that reached no
+       * node answers 503 saying what is unavailable (unavailable.ts); every
+       * 503 and 429 says when to retry.
+       */
+      sendError(
+        this: AliasThis,
+        req: GatewayRequest,
+        res: ServerResponse,
+        httpErr: { code?: unknown; status?: unknown },
+      ) {
+        let err: { code?: unknown } = fromHttpLayer(httpErr);
+        const action = req.$alias?.action;
+        if (action && isNoEndpointError(err)) {
+          err = unavailableError(
+            err,
+            (this.knownRoutes ??= new KnownRoutes()).action(action),
+            availableServices(this.broker.registry),
+          );
+        }
+        if (err?.code === 503 && !res.headersSent) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
         if (err?.code === 429 && !res.headersSent) {
           res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
         }
-        return gatewayMethods.sendError.call(this, req, res, err);
+        return webMethods.sendError.call(this, req, res, err);
       },
 
       openApiDocument(this: GatewayThis): object {

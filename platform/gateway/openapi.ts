@@ -1,4 +1,5 @@
 import type { AccessLevel } from "../../contracts";
+import { actionDependencies, hardDependencies, type ServiceDependencies } from "../observability/dependencies";
 import { isOptional, objectSchema, ruleObject, toJsonSchema, type JsonSchema } from "./json-schema";
 
 /**
@@ -25,6 +26,8 @@ export interface ActionInfo {
   restStatus?: number;
   /** Optional human description from the action schema. */
   description?: string;
+  /** What the action needs from other services (contracts' dependsOn). */
+  dependsOn?: ServiceDependencies;
 }
 
 export interface DocumentOptions {
@@ -62,6 +65,9 @@ const COMMON_ERRORS: Record<string, string> = {
   "422": "Invalid parameters; `data` lists each offending field",
   "429": "Too many requests; retry after the `Retry-After` header's seconds",
   "500": "Internal error",
+  "503":
+    "A service this route needs has no reachable node; `Retry-After` says when to retry, `data.unavailable` names " +
+    "what is missing and the message what did or did not happen (checkout: nothing charged, `data.order` the FAILED order)",
 };
 
 function operationFor(
@@ -100,7 +106,7 @@ function operationFor(
     [status]: { description: "Success", content: { "application/json": { schema: {} } } },
   };
   const errors = ["500"];
-  if (action) errors.push("422");
+  if (action) errors.push("422", "503");
   if (requestBody) errors.push("400");
   if (route.params.length) errors.push("404");
   if (action?.auth === "customer" || action?.auth === "admin") errors.push("401");
@@ -116,7 +122,18 @@ function operationFor(
     op.operationId = action.name;
     op.tags = [action.name.split(".")[0]];
     op["x-access"] = action.auth;
-    op.description = [action.description, `Access: ${action.auth}.`].filter(Boolean).join("\n\n");
+    const deps = actionDependencies(action);
+    const needs = hardDependencies(deps).sort();
+    const optional = Object.keys(deps).filter((name) => deps[name] === "optional");
+    op.description = [
+      action.description,
+      `Access: ${action.auth}.`,
+      `Needs: ${needs.join(", ")}.`,
+      optional.length ? `Degrades without: ${optional.join(", ")} (docs/fault-isolation.md).` : "",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
+    op["x-depends-on"] = deps;
     op.security = action.auth === "public" ? [] : [{ bearerAuth: [] }];
   }
   if (parameters.length) op.parameters = parameters;

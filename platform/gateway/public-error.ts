@@ -1,10 +1,14 @@
 import { Errors } from "moleculer";
+import { UNAVAILABLE_TYPE } from "./unavailable";
 
 /**
  * The JSON body of an error response: `{ name, message, code, type, data }`.
  * Client errors (4xx) keep their message and data, minus any echo of the
  * input value (it may be a password or a card number). Server errors (5xx)
- * hide internals behind a generic message; the log has the details.
+ * hide internals behind a generic message; the log has the details. The one
+ * exception is a 503 of type SERVICE_UNAVAILABLE: Agora's own code writes its
+ * message and data to tell the client what is unavailable and what did or did
+ * not happen (e.g. "nothing was charged", the FAILED order), so they are shown.
  */
 export interface PublicError {
   name: string;
@@ -28,6 +32,15 @@ export function publicError(err: {
   data?: unknown;
 }): PublicError {
   const code = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
+  if (code === 503 && err.type === UNAVAILABLE_TYPE) {
+    return {
+      name: err.name ?? "ServiceUnavailableError",
+      message: err.message ?? "",
+      code,
+      type: err.type,
+      data: err.data,
+    };
+  }
   if (code >= 500) {
     return {
       name: code === 500 ? "InternalServerError" : (err.name ?? "ServerError"),

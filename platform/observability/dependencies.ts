@@ -49,3 +49,34 @@ export function clusterDependencies(registry: {
   }
   return graph;
 }
+
+/** The part of an action definition this reads (contract `action(..., { dependsOn })`, sent in INFO). */
+export interface DeclaringAction {
+  name: string;
+  dependsOn?: ServiceDependencies;
+}
+
+/**
+ * What a call to `action` needs: its own service (hard) and what it declares
+ * (defineService puts the action's dependsOn, or its service's, on the action).
+ */
+export function actionDependencies(action: DeclaringAction): ServiceDependencies {
+  const own = action.name.split(".")[0];
+  return { ...action.dependsOn, [own]: "hard" };
+}
+
+/** How a call answers while `down` has no reachable node (docs/fault-isolation.md). */
+export type AnswerWhenDown = "unchanged" | "unavailable" | "degraded";
+
+export function answerWhenDown(deps: ServiceDependencies, down: string): AnswerWhenDown {
+  if (deps[down] === "hard") return "unavailable";
+  if (deps[down] === "optional") return "degraded";
+  return "unchanged";
+}
+
+/** The hard dependencies of `deps` that no node offers right now (`available` names the services that have one). */
+export function missingHardDependencies(deps: ServiceDependencies, available: ReadonlySet<string>): string[] {
+  return hardDependencies(deps)
+    .filter((name) => !available.has(name))
+    .sort();
+}

@@ -22,9 +22,6 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
 
   settings: { rest: "/" },
 
-  // Readiness waits for these (platform/observability/dependencies.ts).
-  metadata: { dependsOn: { catalog: "hard" } },
-
   actions: {
     get: {
       rest: "GET /cart",

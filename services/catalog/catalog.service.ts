@@ -25,6 +25,8 @@ interface CatalogMethods {
   insertProduct(ctx: Context | null, product: Product): Promise<Product>;
 }
 
+const STOCK_UNKNOWN = "Stock is unknown right now: inventory is unavailable.";
+
 /** The product catalog: what is for sale, at what price. Stock lives in inventory. */
 export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
   mixins: [dbMixin({ service: "catalog", collection: "products", indexes: productIndexes })],
@@ -146,18 +148,22 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
   },
 
   methods: {
-    /** Adds the available stock; 0 when inventory does not answer (the catalog still works). */
+    /**
+     * Adds the available stock. Inventory is an optional dependency
+     * (contracts/catalog.ts): without it the catalog still answers, with
+     * `available: null` and the reason, never a 0 that reads as sold out.
+     */
     async withAvailability(ctx: Context, products: Product[]): Promise<Product[]> {
-      let available: Record<string, number> = {};
-      if (products.length > 0) {
-        try {
-          const productIds = products.map((p) => p.id);
-          available = await call(ctx, "inventory.availability", { productIds }, { retries: 0 });
-        } catch (err) {
-          this.logger.debug("No availability from inventory:", (err as Error).message);
-        }
+      if (products.length === 0) return products;
+      try {
+        const productIds = products.map((p) => p.id);
+        // A slow inventory must not hold the catalog read (bulkhead by timeout).
+        const available = await call(ctx, "inventory.availability", { productIds }, { retries: 0, timeout: 1000 });
+        return products.map((p) => ({ ...p, available: available[p.id] ?? 0 }));
+      } catch (err) {
+        this.logger.warn("Products served without availability:", (err as Error).message);
+        return products.map((p) => ({ ...p, available: null, availableReason: STOCK_UNKNOWN }));
       }
-      return products.map((p) => ({ ...p, available: available[p.id] ?? 0 }));
     },
 
     async findProduct(id: string): Promise<Product> {

@@ -4,6 +4,7 @@ import type { OrderStore } from "../store";
 import {
   errorType,
   isClientError,
+  isNoEndpoint,
   newOrderDoc,
   orderIdFor,
   type FollowUp,
@@ -102,7 +103,7 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
         failureType: errorType(err) ?? "OUT_OF_STOCK",
       });
     }
-    return finish(deps, order, unavailable("Inventory", err, deps));
+    return finish(deps, order, unavailable("inventory", err, deps));
   }
   order = await store.stepDone(order, "reserve", leaseMs);
   deps.faultPoint("orders:after-reserve");
@@ -121,12 +122,12 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
     }
     // The charge may or may not have happened; payments knows.
     const known = await ports.paymentOf(order._id).catch(() => null);
-    if (known?.status !== "CHARGED") return finish(deps, order, unavailable("Payments", err, deps));
+    if (known?.status !== "CHARGED") return finish(deps, order, unavailable("payments", err, deps));
     payment = known;
   }
   if (payment.status !== "CHARGED") {
     // Only possible when recovery already gave the order up and refunded it.
-    return finish(deps, order, unavailable("Payments", new Error(`payment ${payment.status}`), deps));
+    return finish(deps, order, unavailable("payments", new Error(`payment ${payment.status}`), deps));
   }
   order = await store.stepDone(order, "charge", leaseMs);
   deps.faultPoint("orders:after-charge");
@@ -147,19 +148,22 @@ async function chargeWithRetries(deps: SagaDeps, order: OrderDoc, card: Card): P
       // Idempotent by orderId: a retry after a lost answer returns the first charge.
       return await deps.ports.charge(order._id, order.totalCents, order.currency, card);
     } catch (err) {
-      if (isClientError(err) || attempt >= attempts) throw err;
+      // No payments node: nothing was sent, and waiting here would only delay the 503.
+      if (isClientError(err) || isNoEndpoint(err) || attempt >= attempts) throw err;
       await (deps.sleep ?? delay)(100 * 2 ** attempt);
     }
   }
 }
 
-function unavailable(what: string, err: unknown, deps: SagaDeps): Outcome {
-  deps.log.warn(`Checkout failed: ${what} unavailable:`, (err as Error)?.message);
+function unavailable(service: string, err: unknown, deps: SagaDeps): Outcome {
+  deps.log.warn(`Checkout failed: ${service} unavailable:`, (err as Error)?.message);
+  const what = service[0].toUpperCase() + service.slice(1);
   return {
     status: "FAILED",
     failureReason: `${what} is unavailable; nothing was charged. Please try again.`,
     failureCode: 503,
     failureType: "SERVICE_UNAVAILABLE",
+    unavailable: service,
   };
 }
 

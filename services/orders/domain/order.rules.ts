@@ -39,6 +39,8 @@ export interface OrderDoc extends StoredDoc {
   failureCode: number | null;
   /** Error type of that answer (PAYMENT_DECLINED, OUT_OF_STOCK, ...). */
   failureType: string | null;
+  /** The service whose absence failed the order (failureType SERVICE_UNAVAILABLE); older orders lack it. */
+  unavailable?: string | null;
   createdAt: string;
   updatedAt: string;
   done: Partial<Record<SagaStep, boolean>>;
@@ -140,6 +142,7 @@ export interface Outcome {
   failureReason?: string;
   failureCode?: number;
   failureType?: string;
+  unavailable?: string;
 }
 
 export function followUpsFor(status: Outcome["status"]): FollowUp[] {
@@ -196,6 +199,7 @@ export function terminalChanges(order: OrderDoc, outcome: Outcome, now: Date): P
     failureReason: outcome.failureReason ?? null,
     failureCode: outcome.failureCode ?? null,
     failureType: outcome.failureType ?? null,
+    unavailable: outcome.unavailable ?? null,
     todo: followUpsFor(outcome.status),
     outbox: outboxFor(order, outcome, now),
     outboxPending: true,
@@ -241,12 +245,17 @@ export function checkoutError(doc: OrderDoc): Errors.MoleculerError {
   }
   const code = doc.failureCode ?? 402;
   if (code >= 500) {
+    // Shown to the client as is (platform/gateway/public-error.ts): what was
+    // missing, that nothing was charged, and the FAILED order to look up.
     return new Errors.MoleculerError(
       doc.failureReason ?? "Checkout failed",
       code,
-      doc.failureType ?? "CHECKOUT_UNAVAILABLE",
+      doc.failureType ?? "SERVICE_UNAVAILABLE",
       {
         order,
+        orderId: order.id,
+        charged: false,
+        unavailable: doc.unavailable ? [doc.unavailable] : [],
       },
     );
   }
@@ -262,8 +271,14 @@ export function checkoutError(doc: OrderDoc): Errors.MoleculerError {
 
 /** A definitive answer from another service (a 4xx that retrying cannot change). */
 export function isClientError(err: unknown): err is Errors.MoleculerError {
-  const e = err as { code?: unknown; retryable?: boolean };
-  return typeof e?.code === "number" && e.code >= 400 && e.code < 500 && !e.retryable;
+  const e = err as { code?: unknown; retryable?: boolean; type?: string };
+  return typeof e?.code === "number" && e.code >= 400 && e.code < 500 && !e.retryable && !isNoEndpoint(e);
+}
+
+/** "No node offers that action" (a 404 from Moleculer, not from the service): the call never ran. */
+export function isNoEndpoint(err: unknown): boolean {
+  const type = (err as { type?: string })?.type;
+  return type === "SERVICE_NOT_FOUND" || type === "SERVICE_NOT_AVAILABLE";
 }
 
 export function errorType(err: unknown): string | undefined {
