@@ -23,6 +23,8 @@ export const MAX_QUANTITY = 99;
  */
 const ownCart = { $$strict: "remove" } as const;
 const ofUser = { $$strict: true, userId: idRule } as const;
+/** An emptied cart shows no product, so it needs nothing from the catalog. */
+const emptyCart = { dependsOn: {} } as const;
 
 export const cartContract = contract(
   "cart",
@@ -41,11 +43,11 @@ export const cartContract = contract(
     /** DELETE /cart/items/:productId (customer). */
     removeItem: action({ $$strict: true, productId: idRule }, returns<Cart>()),
     /** DELETE /cart (customer). */
-    clear: action(ownCart, returns<Cart>()),
+    clear: action(ownCart, returns<Cart>(), emptyCart),
     /** Internal: the cart of a user, with current catalog prices. */
     snapshot: action(ofUser, returns<Cart>()),
     /** Internal: empties a user's cart (after a confirmed order). */
-    empty: action(ofUser, returns<Cart>()),
+    empty: action(ofUser, returns<Cart>(), emptyCart),
   },
   // Every cart answer shows the catalog's current name and price.
   { dependsOn: { catalog: "hard" } },

@@ -62,6 +62,10 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       // Changing the gateway's routes is for the platform's own code, not for any bus client.
       addRoute: { auth: "internal" },
       removeRoute: { auth: "internal" },
+      // An error thrown while handling a request must not re-run the whole
+      // request: the body is consumed, so the second run finds nothing and
+      // answers 404. Calls made from inside it keep the broker's retries.
+      rest: { retryPolicy: { enabled: false } },
     },
 
     events: {
@@ -101,7 +105,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
           caller = await options.resolveCaller(ctx, token);
         } catch (err) {
           if (isNoEndpointError(err as Errors.MoleculerError)) {
-            throw new Errors.MoleculerServerError(
+            throw new Errors.MoleculerError(
               "Authentication is unavailable; nothing was changed. Please try again later.",
               503,
               "SERVICE_UNAVAILABLE",

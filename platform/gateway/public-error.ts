@@ -34,7 +34,7 @@ export function publicError(err: {
   const code = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
   if (code === 503 && err.type === UNAVAILABLE_TYPE) {
     return {
-      name: err.name ?? "ServiceUnavailableError",
+      name: "ServiceUnavailableError",
       message: err.message ?? "",
       code,
       type: err.type,

@@ -90,8 +90,9 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
           try {
             products.set(id, await call(ctx, "catalog.get", { id }));
           } catch (err) {
-            // A product removed from the catalog drops out of the cart.
-            if ((err as { code?: number }).code !== 404) throw err;
+            // A product removed from the catalog drops out of the cart; a
+            // catalog with no node (also a 404, SERVICE_NOT_FOUND) is not that.
+            if ((err as { type?: string }).type !== "NOT_FOUND") throw err;
           }
         }),
       );
