@@ -153,12 +153,21 @@ describe("buildOpenApi", () => {
     const create = doc.paths["/api/v1/things"].post;
     expect(create.security).toEqual([{ bearerAuth: [] }]);
     expect(create["x-access"]).toBe("admin");
-    expect(Object.keys(create.responses as object).sort()).toEqual(["201", "400", "401", "403", "422", "429", "500", "503"]);
+    expect(Object.keys(create.responses as object).sort()).toEqual([
+      "201",
+      "400",
+      "401",
+      "403",
+      "422",
+      "429",
+      "500",
+      "503",
+    ]);
     const list = doc.paths["/api/v1/things"].get;
     expect(list.security).toEqual([]);
     expect(Object.keys(list.responses as object).sort()).toEqual(["200", "422", "500", "503"]);
     const update = doc.paths["/api/v1/things/{id}"].patch;
-    expect(Object.keys(update.responses as object).sort()).toEqual(["200", "400", "401", "404", "422", "500"]);
+    expect(Object.keys(update.responses as object).sort()).toEqual(["200", "400", "401", "404", "422", "500", "503"]);
   });
 });
 
