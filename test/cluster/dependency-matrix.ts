@@ -55,7 +55,10 @@ export function routesOf(doc: OpenApiDoc): RouteDecl[] {
 export function routeNeeds(route: RouteDecl, services: Record<string, ServiceDependencies>): ServiceDependencies {
   const needs: Record<string, "hard" | "optional"> = { ...route.dependsOn };
   if (route.access !== "public") needs.users = "hard";
-  const queue = hardDependencies(needs);
+  // The action's own declaration already says what it needs of the rest of
+  // its service's graph; only the services it calls are followed further.
+  const own = route.action.split(".")[0];
+  const queue = hardDependencies(needs).filter((name) => name !== own);
   while (queue.length) {
     const name = queue.shift()!;
     for (const [dep, kind] of Object.entries(services[name] ?? {})) {
