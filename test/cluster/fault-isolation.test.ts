@@ -159,7 +159,8 @@ describe("fault isolation: a dead or slow service takes down only what depends o
         }),
     },
     "orders.list": { request: () => http("GET", "/orders", { token: customer.token }) },
-    "orders.get": { request: () => http("GET", `/orders/${orderId}`, { token: customer.token }) },
+    // The order the checkout probe's shopper placed at the start.
+    "orders.get": { request: () => http("GET", `/orders/${orderId}`, { token: shopper("orders.checkout").token }) },
     "notifications.list": { request: () => http("GET", "/notifications", { token: customer.token }) },
   };
 
