@@ -90,7 +90,11 @@ describe("scaling the catalog over NATS", () => {
       const available = nodes.filter((n) => n.available).map((n) => n.id);
       return expected.every((id) => available.includes(id));
     }, 10_000);
-    const services = await servicesSeenBy(observer!, gateway.nodeID);
+    // A node announces its services again as each one starts: wait for the last of them.
+    const services = await eventually(async () => {
+      const seen = await servicesSeenBy(observer!, gateway.nodeID);
+      return builtServices().every((name) => (seen.get(name)?.length ?? 0) > 0) ? seen : undefined;
+    }, 10_000);
     expect(services.get("catalog")).toEqual(["catalog-1", "catalog-2", "catalog-3"]);
     for (const name of builtServices()) expect(services.get(name)?.length).toBeGreaterThan(0);
     // moleculer-web rebuilds its routes shortly (500 ms debounce) after services change.

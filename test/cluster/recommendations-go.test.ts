@@ -38,8 +38,23 @@ const userPass = (c: { NATS_USER: string; NATS_PASSWORD: string }) => ({ user: c
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("a Go node in the cluster (recommendations)", () => {
-  const namespace = `poly${process.pid}`;
-  const credentials = { NATS_USER: "agora", NATS_PASSWORD: "polyglot-test-password" };
+  // docker/nats.conf opens only the agora namespace's subjects, to one NATS user per node role.
+  const namespace = "agora";
+  const roles = [
+    "api",
+    "catalog",
+    "inventory",
+    "users",
+    "cart",
+    "orders",
+    "payments",
+    "notifications",
+    "recommendations",
+  ];
+  const serverPasswords = Object.fromEntries(
+    roles.map((role) => [`NATS_${role.toUpperCase()}_PASSWORD`, `${role}-pw`]),
+  );
+  const credentials = { NATS_USER: "api", NATS_PASSWORD: "api-pw" };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-recommendations-"));
   let nats: NatsServer;
   let receiver: JaegerReceiver;
@@ -55,7 +70,7 @@ describe("a Go node in the cluster (recommendations)", () => {
 
   beforeAll(async () => {
     [nats, receiver] = await Promise.all([
-      startNats(["-c", "docker/nats.conf"], undefined, credentials),
+      startNats(["-c", "docker/nats.conf"], undefined, serverPasswords),
       startJaegerReceiver(),
     ]);
     env = {

@@ -60,8 +60,11 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
     const list = await api<Page<Product>>("GET", "/products?pageSize=1&sort=name");
     product = list.body.rows[0];
     // Two in stock: below the low-stock threshold (5), and enough for one order.
-    const set = await api("PUT", `/inventory/${product.id}`, { token: adminToken, body: { quantity: 2 } });
-    expect(set.status).toBe(200);
+    // moleculer-web adds a remote service's routes shortly (500 ms debounce) after it appears.
+    await eventually(
+      async () =>
+        (await api("PUT", `/inventory/${product.id}`, { token: adminToken, body: { quantity: 2 } })).status === 200,
+    );
 
     const reg = await api<AuthResult>("POST", "/auth/register", {
       body: { email: `obs-${randomUUID()}@example.com`, password: "customer-password-1", name: "Obs" },
@@ -71,6 +74,8 @@ describe("a checkout, observed (traces, metrics, logs)", () => {
       async () =>
         (await api("PUT", `/cart/items/${product.id}`, { token: customerToken, body: { quantity: 1 } })).status === 200,
     );
+    // The orders routes too (same debounce), before the first checkout.
+    await eventually(async () => (await api("GET", "/orders", { token: customerToken })).status === 200);
   }, 180_000);
 
   afterAll(async () => {
