@@ -17,6 +17,7 @@ import {
 } from "./lib/shop";
 import { summarizeProfiles } from "./lib/cpu-profile";
 import { staleness } from "./staleness";
+import { storefrontBudgets } from "./storefront";
 
 export interface BenchOptions {
   durationSec: number;
@@ -540,6 +541,14 @@ export const SCENARIOS: Scenario[] = [
     title: "start-up to ready per single-service node; RSS after warm-up",
     async run(ctx) {
       return startup(ctx, this.title);
+    },
+  },
+  {
+    id: "W1",
+    title: "storefront: page budgets at rest; GET / (catalog page HTML) under load, one process",
+    needs: ["C1"],
+    async run(ctx) {
+      return storefrontBudgets(ctx, "W1", this.title);
     },
   },
   {

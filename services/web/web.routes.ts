@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Context } from "moleculer";
+import type { ApiRouteSchema } from "moleculer-web";
+import type { WebRequestInfo } from "../../contracts/web";
+import { errorDocument } from "./pages/errors";
+import { RETRY_AFTER_S } from "./domain/failure";
+
+/**
+ * How the gateway exposes the storefront: page URLs → web actions. The pages
+ * live at the site's root; the JSON API keeps /api/v1 with Bearer tokens, and
+ * no web action is reachable under it (web actions declare no `rest`).
+ *
+ * Login and register posts get a route of their own so that they share the
+ * API's per-address rate limit (moleculer-web limits per route).
+ */
+export const PAGE_ALIASES: Record<string, string> = {
+  "GET /": "web.catalog",
+  "GET /products/:id": "web.product",
+  "GET /cart": "web.cart",
+  "POST /cart/items": "web.addToCart",
+  "POST /cart/items/:productId/remove": "web.removeCartItem",
+  "POST /cart/items/:productId": "web.setCartItem",
+  "GET /checkout": "web.checkout",
+  "POST /checkout": "web.placeOrder",
+  "GET /orders": "web.orders",
+  "GET /orders/:id": "web.order",
+  "GET /notifications": "web.notifications",
+  "GET /login": "web.loginForm",
+  "GET /register": "web.registerForm",
+  "POST /logout": "web.logout",
+  "GET /admin": "web.admin",
+  "GET /admin/products": "web.adminProducts",
+  "GET /admin/products/new": "web.adminNewProduct",
+  "POST /admin/products": "web.adminCreateProduct",
+  "GET /admin/products/:id": "web.adminEditProduct",
+  "POST /admin/products/:id/deactivate": "web.adminDeactivateProduct",
+  "POST /admin/products/:id": "web.adminUpdateProduct",
+  "POST /admin/stock/:productId": "web.adminSetStock",
+  "GET /admin/orders": "web.adminOrders",
+  "GET /assets/:file": "web.asset",
+};
+
+export const SIGN_IN_ALIASES: Record<string, string> = {
+  "POST /login": "web.login",
+  "POST /register": "web.register",
+};
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** The request facts a page needs (cookies, origin headers), for ctx.meta.http. */
+export function requestInfo(req: IncomingMessage & { originalUrl?: string }): WebRequestInfo {
+  return {
+    method: req.method ?? "GET",
+    url: req.originalUrl ?? req.url ?? "/",
+    host: header(req, "host"),
+    cookie: header(req, "cookie"),
+    origin: header(req, "origin"),
+    referer: header(req, "referer"),
+    secFetchSite: header(req, "sec-fetch-site"),
+  };
+}
+
+/** An error page for a failure before the web service answered (it is down, a body too large, a rate limit). */
+export function sendErrorPage(res: ServerResponse, err: { code?: unknown; name?: string }, retryAfterS?: number): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const code = typeof err.code === "number" ? err.code : 500;
+  const status =
+    err.name === "ServiceNotFoundError" || err.name === "ServiceUnavailableError" || err.name === "RequestTimeoutError"
+      ? 503
+      : code === 429 || code === 404
+        ? code
+        : code >= 400 && code < 500
+          ? 400
+          : code === 503
+            ? 503
+            : 500;
+  const retry = retryAfterS ?? RETRY_AFTER_S;
+  res.statusCode = status;
+  res.setHeader("Content-Type", "text/html; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  if (status === 503 || status === 429) res.setHeader("Retry-After", String(retry));
+  res.end(errorDocument(status, retry));
+}
+
+/** True for a URL the storefront answers (everything outside the API, docs and probes). */
+export function isPageUrl(url: string | undefined): boolean {
+  const path = (url ?? "/").split("?")[0];
+  return !/^\/(api|healthz|readyz|status|status\.json|metrics)(\/|$|\.)/.test(path);
+}
+
+/** moleculer-web routes of the storefront; `extra` adds the gateway's own options (a rate limit). */
+export function pageRoute(
+  name: string,
+  aliases: Record<string, string>,
+  timeoutMs: number,
+  extra: Partial<ApiRouteSchema> = {},
+): ApiRouteSchema {
+  return {
+    name,
+    path: "/",
+    mappingPolicy: "restrict",
+    bodyParsers: { json: false, urlencoded: { extended: false, limit: "32kb" } },
+    aliases,
+    callOptions: { timeout: timeoutMs },
+    onBeforeCall(ctx: Context<unknown, { http?: WebRequestInfo }>, _route: unknown, req: IncomingMessage) {
+      ctx.meta.http = requestInfo(req);
+    },
+    onError(_req: IncomingMessage, res: ServerResponse, err: { code?: unknown; name?: string }) {
+      sendErrorPage(res, err);
+    },
+    ...extra,
+  } as ApiRouteSchema;
+}
