@@ -37,8 +37,8 @@ export function catalogStoreContract(label: string): void {
     it("creates, reads back, updates and removes a product", async () => {
       const created = await create("CT-1", { tags: ["x"] });
       expect(created.id).toMatch(/^[0-9a-f]{24}$/);
-      // No inventory runs here, so the catalog answers available: 0.
-      expect(await broker.call("catalog.get", { id: created.id })).toEqual({ ...created, available: 0 });
+      // No inventory runs here, so the catalog cannot know availability: null.
+      expect(await broker.call("catalog.get", { id: created.id })).toEqual({ ...created, available: null });
 
       const updated = await broker.call<Product, object>("catalog.update", { id: created.id, priceCents: 1500 });
       expect(updated).toMatchObject({ id: created.id, priceCents: 1500, sku: "CT-1" });
@@ -59,7 +59,7 @@ export function catalogStoreContract(label: string): void {
         code: 409,
       });
       const matches = await list({ q: "CT-DUP", pageSize: 100 });
-      expect(await broker.call("catalog.get", { id: original.id })).toEqual({ ...original, available: 0 });
+      expect(await broker.call("catalog.get", { id: original.id })).toEqual({ ...original, available: null });
       expect(matches.rows.every((p) => p.name !== "Impostor")).toBe(true);
     });
 
