@@ -69,6 +69,15 @@ export const ordersContract = contract(
       // Reads only the orders' own store.
       { dependsOn: {} },
     ),
+    /** Internal (the storefront's admin pages): every customer's orders, newest first. */
+    listAll: action(
+      {
+        $$strict: "remove",
+        page: { type: "number", integer: true, min: 1, max: 10_000, convert: true, optional: true },
+        pageSize: { type: "number", integer: true, min: 1, max: MAX_ORDER_PAGE_SIZE, convert: true, optional: true },
+      },
+      returns<Page<Order>>(),
+    ),
     /** GET /orders/:id (customer): owner or admin, else 404. */
     get: action({ $$strict: "remove", id: idRule }, returns<Order>(), { dependsOn: {} }),
     /** Internal: drives orders left PENDING past the threshold to a terminal state. */

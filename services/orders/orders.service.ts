@@ -86,6 +86,17 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
       },
     },
 
+    listAll: {
+      // No REST route: only the storefront's admin pages (services/web) list every order.
+      visibility: "public",
+      async handler(ctx) {
+        const page = ctx.params.page ?? 1;
+        const pageSize = ctx.params.pageSize ?? 20;
+        const { rows, total } = await this.store.listAll((page - 1) * pageSize, pageSize);
+        return { rows: rows.map(toOrder), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+      },
+    },
+
     get: {
       rest: "GET /orders/:id",
       auth: "customer",

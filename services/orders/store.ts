@@ -122,6 +122,14 @@ export class OrderStore {
     return { rows: docs, total };
   }
 
+  async listAll(offset: number, limit: number): Promise<{ rows: OrderDoc[]; total: number }> {
+    const [docs, total] = await Promise.all([
+      this.find({ query: {}, sort: ["-createdAt", "-_id"], offset, limit }),
+      this.adapter.count({ query: {} }),
+    ]);
+    return { rows: docs, total };
+  }
+
   /** adapter.find takes a sort (moleculer-db's FilterOptions type omits it; CursorOptions has it). */
   private async find(options: CursorOptions): Promise<OrderDoc[]> {
     return this.found(await this.adapter.find(options));
