@@ -42,7 +42,13 @@ export interface GatewayOptions {
   /** Bearer token → the caller, or null for a token that names nobody (the users service answers it). */
   resolveCaller(ctx: Context, token: string): Promise<Caller | null>;
   /** Title and description of the generated OpenAPI document. */
-  openApi: { title: string; version: string; description: string };
+  openApi: {
+    title: string;
+    version: string;
+    description: string;
+    /** Which aliases the document describes (default: all); e.g. not the HTML pages of a storefront. */
+    documents?: (alias: RouteAlias) => boolean;
+  };
 }
 
 /**
@@ -172,7 +178,8 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
         const actions = (this.broker.registry.getActionList({}) as { name: string; action?: ActionInfo }[])
           .filter((item) => item.action)
           .map((item) => ({ ...item.action, name: item.name }) as ActionInfo);
-        return buildOpenApi(this.aliases, actions, { ...options.openApi, rateLimited: new Set(AUTH_ACTIONS) });
+        const { documents = () => true, ...info } = options.openApi;
+        return buildOpenApi(this.aliases.filter(documents), actions, { ...info, rateLimited: new Set(AUTH_ACTIONS) });
       },
 
       reformatError(err: Parameters<typeof publicError>[0]) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema } from "moleculer";
-import type { ApiRouteSchema, ApiSettingsSchema } from "moleculer-web";
+import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
 import { config } from "../../platform/config";
 import { call, type Caller } from "../../contracts";
@@ -11,8 +11,9 @@ import { requestCallOptions } from "../../platform/gateway/request-ids";
 import { readPathMixin } from "../../platform/gateway/read-path.mixin";
 import { guardBody, jsonBody } from "../../platform/gateway/request-guard";
 import { statusAliases } from "../../platform/observability/status/status-routes";
+import { isPageUrl, PAGE_ALIASES, pageRoute, sendErrorPage, SIGN_IN_ALIASES } from "../web/web.routes";
 
-type Req = GatewayRequest;
+type Req = GatewayRequest & { originalUrl?: string };
 type Meta = { user?: Caller | null; $statusCode?: number };
 /**
  * moleculer-web also takes a function for rootCallOptions (called per
@@ -81,6 +82,8 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         title: "Agora API",
         version: "1",
         description: "Generated from the gateway's routes and each action's parameter schema.",
+        // The storefront's pages answer HTML, not the API.
+        documents: (alias) => !alias.action?.startsWith("web."),
       },
     }),
   ],
@@ -139,13 +142,26 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         },
       },
       {
+        // Named: moleculer-web takes unnamed routes with the same path for one.
+        name: "status",
         path: "/",
         mappingPolicy: "restrict",
         bodyParsers: { json: false },
         // /healthz, /readyz, /status, /status.json (status-routes.ts)
         aliases: statusAliases,
       },
+      // The storefront's pages (services/web); the sign-in posts share the auth rate limit.
+      pageRoute("pages", PAGE_ALIASES, config.REQUEST_TIMEOUT),
+      pageRoute("sign-in", SIGN_IN_ALIASES, config.REQUEST_TIMEOUT, { rateLimit: authRateLimit() }),
     ],
+  },
+
+  methods: {
+    /** An unknown URL outside the API, docs and probes is the storefront's 404 page, not JSON. */
+    send404(req: Req, res: ServerResponse) {
+      if (isPageUrl(req.originalUrl ?? req.url)) return sendErrorPage(res, { code: 404 });
+      return (ApiGateway.methods as { send404: (...a: unknown[]) => unknown }).send404.call(this, req, res);
+    },
   },
 };
 

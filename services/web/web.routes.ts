@@ -4,6 +4,9 @@ import type { ApiRouteSchema } from "moleculer-web";
 import type { WebRequestInfo } from "../../contracts/web";
 import { errorDocument } from "./pages/errors";
 import { RETRY_AFTER_S } from "./domain/failure";
+import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
+
+type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
 
 /**
  * How the gateway exposes the storefront: page URLs → web actions. The pages
@@ -112,8 +115,12 @@ export function pageRoute(
     onBeforeCall(ctx: Context<unknown, { http?: WebRequestInfo }>, _route: unknown, req: IncomingMessage) {
       ctx.meta.http = requestInfo(req);
     },
-    onError(_req: IncomingMessage, res: ServerResponse, err: { code?: unknown; name?: string }) {
-      sendErrorPage(res, err);
+    onError(req: RateLimitedRequest, res: ServerResponse, err: { code?: unknown; name?: string }) {
+      sendErrorPage(
+        res,
+        err,
+        err.code === 429 ? retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime) : undefined,
+      );
     },
     ...extra,
   } as ApiRouteSchema;

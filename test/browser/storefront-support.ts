@@ -146,7 +146,10 @@ export async function createProduct(
 }
 
 export async function setStock(baseUrl: string, adminToken: string, productId: string, quantity: number) {
-  const res = await request(baseUrl, "PUT", `/api/v1/inventory/${productId}`, { token: adminToken, body: { quantity } });
+  const res = await request(baseUrl, "PUT", `/api/v1/inventory/${productId}`, {
+    token: adminToken,
+    body: { quantity },
+  });
   if (res.status !== 200) throw new Error(`set stock ${res.status}: ${res.text}`);
 }
 

@@ -19,7 +19,6 @@ import {
   registerInBrowser,
   sessionToken,
   setStock,
-  uniqueEmail,
   type ApiProduct,
 } from "./storefront-support";
 
@@ -86,7 +85,10 @@ describe("storefront in Chromium", () => {
     await expect(page.getByTestId("product-card").count()).resolves.toBe(1);
     await audit.record(page, "search-results");
 
-    await Promise.all([page.waitForURL(`${url}/products/${mug.id}`), page.getByTestId("product-card").locator("a").click()]);
+    await Promise.all([
+      page.waitForURL(`${url}/products/${mug.id}`),
+      page.getByTestId("product-card").locator("a").click(),
+    ]);
     expect(await page.getByTestId("availability").textContent()).toBe("in stock");
     await audit.record(page, "product");
     await page.getByTestId("quantity").fill("2");
@@ -107,9 +109,11 @@ describe("storefront in Chromium", () => {
     const orderId = new URL(page.url()).pathname.split("/").pop()!;
 
     await page.goto(`${url}/orders`);
-    expect(await page.locator(`[data-testid="order-row"][data-order-id="${orderId}"] [data-testid="order-status"]`).textContent()).toBe(
-      "CONFIRMED",
-    );
+    expect(
+      await page
+        .locator(`[data-testid="order-row"][data-order-id="${orderId}"] [data-testid="order-status"]`)
+        .textContent(),
+    ).toBe("CONFIRMED");
     await audit.record(page, "orders");
 
     await eventually(async () => {
@@ -141,7 +145,10 @@ describe("storefront in Chromium", () => {
     await addToCart(page, url, mug.id, 1);
     await page.goto(`${url}/checkout`);
     await fillCard(page, DECLINED);
-    await Promise.all([page.waitForResponse((r) => r.url() === `${url}/checkout` && r.request().method() === "POST"), page.getByTestId("place-order").click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.url() === `${url}/checkout` && r.request().method() === "POST"),
+      page.getByTestId("place-order").click(),
+    ]);
     await page.getByTestId("checkout-error").waitFor();
     expect(await page.getByTestId("checkout-error").textContent()).toMatch(/declined/i);
     expect(await page.getByTestId("order-status").textContent()).toBe("FAILED");
@@ -183,7 +190,10 @@ describe("storefront in Chromium", () => {
 
     await page.goto(`${url}/checkout`);
     await fillCard(page, APPROVED);
-    await Promise.all([page.waitForResponse((r) => r.url() === `${url}/checkout` && r.request().method() === "POST"), page.getByTestId("place-order").click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.url() === `${url}/checkout` && r.request().method() === "POST"),
+      page.getByTestId("place-order").click(),
+    ]);
     expect(await page.getByTestId("checkout-error").textContent()).toMatch(/no longer in stock/);
     expect(await page.getByTestId("order-status").textContent()).toBe("REJECTED");
     await audit.record(page, "checkout-out-of-stock");
@@ -237,10 +247,15 @@ describe("storefront in Chromium", () => {
     expect(await row.textContent()).toContain("sold out");
     await row.getByTestId("stock-quantity").fill("3");
     await Promise.all([admin.page.waitForURL(/notice=stock/), row.getByTestId("set-stock").click()]);
-    expect(await admin.page.locator('[data-testid="admin-product"]', { hasText: name }).textContent()).toContain("3 left");
+    expect(await admin.page.locator('[data-testid="admin-product"]', { hasText: name }).textContent()).toContain(
+      "3 left",
+    );
 
     // Edit: a new price shows in the shop.
-    await Promise.all([admin.page.waitForURL(/\/admin\/products\/[^/]+$/), admin.page.getByRole("link", { name }).click()]);
+    await Promise.all([
+      admin.page.waitForURL(/\/admin\/products\/[^/]+$/),
+      admin.page.getByRole("link", { name }).click(),
+    ]);
     await audit.record(admin.page, "admin-edit-product");
     await admin.page.getByTestId("product-price").fill("35.00");
     await Promise.all([admin.page.waitForURL(/notice=saved/), admin.page.getByTestId("save-product").click()]);
@@ -265,7 +280,9 @@ describe("storefront in Chromium", () => {
     const [order] = await ordersOf(url, await sessionToken(shopper.context));
     expect(await admin.page.locator(`[data-testid="order-row"][data-order-id="${order.id}"]`).count()).toBe(1);
     await admin.page.goto(`${url}/admin/products`);
-    expect(await admin.page.locator('[data-testid="admin-product"]', { hasText: name }).textContent()).toContain("2 left");
+    expect(await admin.page.locator('[data-testid="admin-product"]', { hasText: name }).textContent()).toContain(
+      "2 left",
+    );
 
     // Deactivate: gone from the shop.
     await admin.page.locator('[data-testid="admin-product"]', { hasText: name }).getByRole("link", { name }).click();
@@ -282,7 +299,13 @@ describe("storefront in Chromium", () => {
     expect(anonymous?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe("/login");
     await registerInBrowser(page, url);
-    for (const path of ["/admin", "/admin/products", "/admin/products/new", "/admin/orders", `/admin/products/${mug.id}`]) {
+    for (const path of [
+      "/admin",
+      "/admin/products",
+      "/admin/products/new",
+      "/admin/orders",
+      `/admin/products/${mug.id}`,
+    ]) {
       const res = await page.goto(`${url}${path}`);
       expect([path, res?.status()]).toEqual([path, 403]);
       expect(await page.getByTestId("forbidden").count()).toBe(1);

@@ -35,8 +35,8 @@ button:disabled{opacity:.6;cursor:not-allowed}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.75rem;display:flex;flex-direction:column;gap:.35rem}
 .card h2{font-size:1.05rem;margin:.25rem 0 0}
 .card a{text-decoration:none}
-.card a:hover{text-decoration:underline}
-.thumb{aspect-ratio:4/3;border-radius:8px;background:linear-gradient(135deg,#dbe6f3,#c2d3e8);display:flex;align-items:center;justify-content:center;font-size:2.5rem;font-weight:700;color:#3a5578}
+.card a:hover,.card p a{text-decoration:underline}
+.thumb{aspect-ratio:16/9;border-radius:8px;background:linear-gradient(135deg,#dbe6f3,#c2d3e8);display:flex;align-items:center;justify-content:center;font-size:2.5rem;font-weight:700;color:#3a5578}
 .price{font-weight:700;font-size:1.05rem}
 .stock{font-size:.875rem;font-weight:600}
 .stock.in-stock{color:var(--ok)}.stock.few-left{color:var(--warn)}.stock.sold-out{color:var(--bad)}.stock.unknown{color:var(--muted)}

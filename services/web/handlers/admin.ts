@@ -40,7 +40,9 @@ function catalogProblems(err: unknown): string[] | null {
   if (e.code === 409) return ["Another product has this SKU."];
   if (e.code === 422) {
     const fields = Array.isArray(e.data) ? e.data.map((d: { field?: string }) => d.field).filter(Boolean) : [];
-    return [fields.length ? `The catalog refused these fields: ${fields.join(", ")}.` : "The catalog refused the form."];
+    return [
+      fields.length ? `The catalog refused these fields: ${fields.join(", ")}.` : "The catalog refused the form.",
+    ];
   }
   return null;
 }

@@ -52,19 +52,28 @@ export async function productPage(req: WebRequest<{ id: string; added?: string }
   return { view: productView(req.chrome, product, recommendations, notice) };
 }
 
+/** What `recommendations.forProduct` answers (the Go service, services/recommendations). */
+interface RecommendationsAnswer {
+  productId: string;
+  productIds: string[];
+}
+
 /**
  * Recommendations are optional: any failure (no recommendations node, a slow
  * one, an error) hides the slot instead of failing or slowing the page.
+ * The answer names products; the catalog supplies them, and any it cannot
+ * (removed, off sale) are left out.
  */
-async function recommendationsFor(ctx: Context, id: string): Promise<Product[] | null> {
+async function recommendationsFor(ctx: Context, productId: string): Promise<Product[] | null> {
   try {
-    const answer = await ctx.call<{ rows?: Product[] }, { id: string }>(
+    const answer = await ctx.call<RecommendationsAnswer, { productId: string; limit: number }>(
       "recommendations.forProduct",
-      { id },
+      { productId, limit: 4 },
       { timeout: RECOMMENDATIONS_TIMEOUT_MS, retries: 0 },
     );
-    const rows = Array.isArray(answer?.rows) ? answer.rows : [];
-    return rows.filter((p) => p && typeof p.id === "string" && typeof p.name === "string" && p.id !== id).slice(0, 4);
+    const ids = (Array.isArray(answer?.productIds) ? answer.productIds : []).filter((id) => id !== productId);
+    const products = await Promise.all(ids.slice(0, 4).map((id) => call(ctx, "catalog.get", { id }).catch(() => null)));
+    return products.filter((p): p is Product => p !== null && p.active);
   } catch {
     return null;
   }

@@ -28,14 +28,31 @@ export function loginView(chrome: Chrome, form: AccountForm = {}, problems: stri
       ${errors(problems)}
       <form class="form" method="post" action="/login" data-once>
         ${csrfField(chrome)}
-        <input type="hidden" name="next" value="${form.next ?? ""}">
+        <input type="hidden" name="next" value="${form.next ?? ""}" />
         <div class="field">
           <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${form.email ?? ""}" data-testid="email">
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required
+            maxlength="254"
+            value="${form.email ?? ""}"
+            data-testid="email"
+          />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128" data-testid="password">
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength="128"
+            data-testid="password"
+          />
         </div>
         <button type="submit" data-testid="submit">Log in</button>
         <p class="hint">New here? <a href="/register">Create an account</a>.</p>
@@ -53,15 +70,43 @@ export function registerView(chrome: Chrome, form: AccountForm = {}, problems: s
         ${csrfField(chrome)}
         <div class="field">
           <label for="name">Name</label>
-          <input id="name" name="name" type="text" autocomplete="name" required maxlength="100" value="${form.name ?? ""}" data-testid="name">
+          <input
+            id="name"
+            name="name"
+            type="text"
+            autocomplete="name"
+            required
+            maxlength="100"
+            value="${form.name ?? ""}"
+            data-testid="name"
+          />
         </div>
         <div class="field">
           <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${form.email ?? ""}" data-testid="email">
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required
+            maxlength="254"
+            value="${form.email ?? ""}"
+            data-testid="email"
+          />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="password-hint" data-testid="password">
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required
+            minlength="8"
+            maxlength="128"
+            aria-describedby="password-hint"
+            data-testid="password"
+          />
           <p class="hint" id="password-hint">8 to 128 characters.</p>
         </div>
         <button type="submit" data-testid="submit">Create account</button>

@@ -8,25 +8,38 @@ import { ordersTable } from "./orders";
 function adminNav(current: "products" | "orders") {
   const link = (href: string, label: string, name: typeof current) =>
     html`<a href="${href}" ${name === current ? html`aria-current="page"` : ""}>${label}</a>`;
-  return html`<nav aria-label="Administration"><p>${link("/admin/products", "Products and stock", "products")} ·
-    ${link("/admin/orders", "All orders", "orders")}</p></nav>`;
+  return html`<nav aria-label="Administration">
+    <p>
+      ${link("/admin/products", "Products and stock", "products")} · ${link("/admin/orders", "All orders", "orders")}
+    </p>
+  </nav>`;
 }
 
 export function adminProductsView(chrome: Chrome, products: Page<Product>, notice?: string): View {
   const rows = products.rows.map(
-    (p) => html`<tr data-testid="admin-product" data-product-id="${p.id}">
-      <td><a href="/admin/products/${p.id}">${p.name}</a><br><span class="muted">${p.sku}</span></td>
-      <td class="num">${formatPrice(p.priceCents, p.currency)}</td>
-      <td>${availability(p.available).text}</td>
-      <td>
-        <form class="inline" method="post" action="/admin/stock/${p.id}">
-          ${csrfField(chrome)}
-          <label class="visually-hidden" for="stock-${p.id}">Units of ${p.name} available</label>
-          <input id="stock-${p.id}" name="quantity" type="number" min="0" max="1000000" required value="${p.available ?? ""}" data-testid="stock-quantity">
-          <button class="secondary" type="submit" data-testid="set-stock">Set</button>
-        </form>
-      </td>
-    </tr>`,
+    (p) =>
+      html`<tr data-testid="admin-product" data-product-id="${p.id}">
+        <td><a href="/admin/products/${p.id}">${p.name}</a><br /><span class="muted">${p.sku}</span></td>
+        <td class="num">${formatPrice(p.priceCents, p.currency)}</td>
+        <td>${availability(p.available).text}</td>
+        <td>
+          <form class="inline" method="post" action="/admin/stock/${p.id}">
+            ${csrfField(chrome)}
+            <label class="visually-hidden" for="stock-${p.id}">Units of ${p.name} available</label>
+            <input
+              id="stock-${p.id}"
+              name="quantity"
+              type="number"
+              min="0"
+              max="1000000"
+              required
+              value="${p.available ?? ""}"
+              data-testid="stock-quantity"
+            />
+            <button class="secondary" type="submit" data-testid="set-stock">Set</button>
+          </form>
+        </td>
+      </tr>`,
   );
   return {
     title: "Products · Admin",
@@ -35,20 +48,35 @@ export function adminProductsView(chrome: Chrome, products: Page<Product>, notic
       <p><a class="button" href="/admin/products/new" data-testid="new-product">New product</a></p>
       <div class="table-wrap">
         <table>
-          <caption class="visually-hidden">Products on sale</caption>
-          <thead><tr><th scope="col">Product</th><th scope="col" class="num">Price</th><th scope="col">Availability</th><th scope="col">Stock</th></tr></thead>
-          <tbody>${rows}</tbody>
+          <caption class="visually-hidden">
+            Products on sale
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col" class="num">Price</th>
+              <th scope="col">Availability</th>
+              <th scope="col">Stock</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
         </table>
       </div>
-      ${products.totalPages > 1
-        ? html`<nav class="pager" aria-label="Pages">
-            ${products.page > 1 ? html`<a href="/admin/products?page=${products.page - 1}">Previous</a>` : ""}
-            <span>Page ${products.page} of ${products.totalPages}</span>
-            ${products.page < products.totalPages
-              ? html`<a href="/admin/products?page=${products.page + 1}">Next</a>`
-              : ""}
-          </nav>`
-        : ""}`,
+      ${
+        products.totalPages > 1
+          ? html`<nav class="pager" aria-label="Pages">
+              ${products.page > 1 ? html`<a href="/admin/products?page=${products.page - 1}">Previous</a>` : ""}
+              <span>Page ${products.page} of ${products.totalPages}</span>
+              ${
+                products.page < products.totalPages
+                  ? html`<a href="/admin/products?page=${products.page + 1}">Next</a>`
+                  : ""
+              }
+            </nav>`
+          : ""
+      }`,
   };
 }
 
@@ -85,42 +113,63 @@ export function productFormView(
   const field = (name: keyof ProductForm, label: string, attrs = "") =>
     html`<div class="field">
       <label for="p-${name}">${label}</label>
-      <input id="p-${name}" name="${name}" value="${form[name] ?? ""}" data-testid="product-${name}" ${trusted(attrs)}>
+      <input
+        id="p-${name}"
+        name="${name}"
+        value="${form[name] ?? ""}"
+        data-testid="product-${name}"
+        ${trusted(attrs)}
+      />
     </div>`;
   return {
     title: `${title} · Admin`,
     status,
     body: html`<h1>${title}</h1>
       ${adminNav("products")}
-      ${problems.length
-        ? alert(
-            "error",
-            html`Please correct these:
-              <ul>
-                ${problems.map((p) => html`<li>${p}</li>`)}
-              </ul>`,
-          )
-        : ""}
-      <form class="form wide" method="post" action="${product ? `/admin/products/${product.id}` : "/admin/products"}" data-once>
+      ${
+        problems.length
+          ? alert(
+              "error",
+              html`Please correct these:
+                <ul>
+                  ${problems.map((p) => html`<li>${p}</li>`)}
+                </ul>`,
+            )
+          : ""
+      }
+      <form
+        class="form wide"
+        method="post"
+        action="${product ? `/admin/products/${product.id}` : "/admin/products"}"
+        data-once
+      >
         ${csrfField(chrome)}
-        <div class="row">${field("sku", "SKU", 'required maxlength="32"')} ${field("category", "Category", 'required maxlength="64"')}</div>
+        <div class="row">
+          ${field("sku", "SKU", 'required maxlength="32"')} ${field("category", "Category", 'required maxlength="64"')}
+        </div>
         ${field("name", "Name", 'required maxlength="200"')}
         <div class="field">
           <label for="p-description">Description</label>
-          <textarea id="p-description" name="description" maxlength="5000" data-testid="product-description">${form.description ?? ""}</textarea>
+          <textarea id="p-description" name="description" maxlength="5000" data-testid="product-description">
+${form.description ?? ""}</textarea>
         </div>
-        <div class="row">${field("price", "Price", 'required inputmode="decimal" placeholder="12.50"')} ${field("currency", "Currency", 'required maxlength="3" placeholder="EUR"')}</div>
+        <div class="row">
+          ${field("price", "Price", 'required inputmode="decimal" placeholder="12.50"')}
+          ${field("currency", "Currency", 'required maxlength="3" placeholder="EUR"')}
+        </div>
         ${field("tags", "Tags (comma separated)")}
         <button type="submit" data-testid="save-product">${product ? "Save changes" : "Create product"}</button>
       </form>
-      ${product
-        ? html`<h2>Take off sale</h2>
-            <form method="post" action="/admin/products/${product.id}/deactivate">
-              ${csrfField(chrome)}
-              <p>Deactivated products disappear from the shop and from carts; orders keep them.</p>
-              <button class="danger" type="submit" data-testid="deactivate">Deactivate</button>
-            </form>`
-        : ""}`,
+      ${
+        product
+          ? html`<h2>Take off sale</h2>
+              <form method="post" action="/admin/products/${product.id}/deactivate">
+                ${csrfField(chrome)}
+                <p>Deactivated products disappear from the shop and from carts; orders keep them.</p>
+                <button class="danger" type="submit" data-testid="deactivate">Deactivate</button>
+              </form>`
+          : ""
+      }`,
   };
 }
 

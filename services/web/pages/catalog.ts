@@ -21,9 +21,11 @@ export function catalogView(query: CatalogQuery, page: Page<Product>, categories
       ? html`<nav class="pager" aria-label="Pages">
           ${query.page > 1 ? html`<a href="${catalogUrl(query, { page: query.page - 1 })}" rel="prev">Previous</a>` : ""}
           <span>Page ${page.page} of ${page.totalPages}</span>
-          ${query.page < page.totalPages
-            ? html`<a href="${catalogUrl(query, { page: query.page + 1 })}" rel="next">Next</a>`
-            : ""}
+          ${
+            query.page < page.totalPages
+              ? html`<a href="${catalogUrl(query, { page: query.page + 1 })}" rel="next">Next</a>`
+              : ""
+          }
         </nav>`
       : "";
   const list = page.rows.length
@@ -37,7 +39,7 @@ export function catalogView(query: CatalogQuery, page: Page<Product>, categories
       <form class="filters" method="get" action="/" role="search">
         <div class="grow">
           <label for="q">Search</label>
-          <input id="q" name="q" type="search" value="${query.q}" maxlength="100" data-testid="search">
+          <input id="q" name="q" type="search" value="${query.q}" maxlength="100" data-testid="search" />
         </div>
         <div>
           <label for="category">Category</label>
@@ -48,7 +50,9 @@ export function catalogView(query: CatalogQuery, page: Page<Product>, categories
         </div>
         <div>
           <label for="sort">Sort</label>
-          <select id="sort" name="sort" data-testid="sort">${sortOptions}</select>
+          <select id="sort" name="sort" data-testid="sort">
+            ${sortOptions}
+          </select>
         </div>
         <button type="submit">Show</button>
       </form>

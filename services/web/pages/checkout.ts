@@ -30,22 +30,31 @@ export function checkoutView(
   const problemBox = problem
     ? alert(
         "error",
-        html`<p data-testid="checkout-error" ${problem.retryAfterS ? html`data-retry-after="${problem.retryAfterS}"` : ""}>
-            ${problem.retryAfterS
-              ? html`${problem.message.replace(/\d+ s\.$/, "")}<span data-countdown>${problem.retryAfterS}</span> s.`
-              : problem.message}
+        html`<p
+            data-testid="checkout-error"
+            ${problem.retryAfterS ? html`data-retry-after="${problem.retryAfterS}"` : ""}
+          >
+            ${
+              problem.retryAfterS
+                ? html`${problem.message.replace(/\d+ s\.$/, "")}<span data-countdown>${problem.retryAfterS}</span> s.`
+                : problem.message
+            }
           </p>
-          ${problem.details?.length
-            ? html`<ul>
-                ${problem.details.map((d) => html`<li>${d}</li>`)}
-              </ul>`
-            : ""}
-          ${problem.order
-            ? html`<p>
-                Order <a href="/orders/${problem.order.id}">${problem.order.id}</a>:
-                ${statusBadge(problem.order.status)}
-              </p>`
-            : ""}`,
+          ${
+            problem.details?.length
+              ? html`<ul>
+                  ${problem.details.map((d) => html`<li>${d}</li>`)}
+                </ul>`
+              : ""
+          }
+          ${
+            problem.order
+              ? html`<p>
+                  Order <a href="/orders/${problem.order.id}">${problem.order.id}</a>:
+                  ${statusBadge(problem.order.status)}
+                </p>`
+              : ""
+          }`,
       )
     : "";
   return {
@@ -61,21 +70,52 @@ export function checkoutView(
       <p class="totals">Total to pay: <span data-testid="checkout-total">${money(cart.totalCents)}</span></p>
       <form class="form" method="post" action="/checkout" data-once autocomplete="off">
         ${csrfField(chrome)}
-        <input type="hidden" name="idempotencyKey" value="${attemptKey}">
+        <input type="hidden" name="idempotencyKey" value="${attemptKey}" />
         <h2>Card</h2>
         <div class="field">
           <label for="card-number">Card number</label>
-          <input id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" required maxlength="23" value="${form.cardNumber ?? ""}" aria-describedby="card-hint" data-testid="card-number">
-          <p class="hint" id="card-hint">Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.</p>
+          <input
+            id="card-number"
+            name="cardNumber"
+            inputmode="numeric"
+            autocomplete="cc-number"
+            required
+            maxlength="23"
+            value="${form.cardNumber ?? ""}"
+            aria-describedby="card-hint"
+            data-testid="card-number"
+          />
+          <p class="hint" id="card-hint">
+            Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.
+          </p>
         </div>
         <div class="row">
           <div class="field">
             <label for="card-expiry">Expiry (MM/YY)</label>
-            <input id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM/YY" required maxlength="7" value="${form.cardExpiry ?? ""}" data-format="expiry" data-testid="card-expiry">
+            <input
+              id="card-expiry"
+              name="cardExpiry"
+              inputmode="numeric"
+              autocomplete="cc-exp"
+              placeholder="MM/YY"
+              required
+              maxlength="7"
+              value="${form.cardExpiry ?? ""}"
+              data-format="expiry"
+              data-testid="card-expiry"
+            />
           </div>
           <div class="field">
             <label for="card-cvc">CVC</label>
-            <input id="card-cvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" required maxlength="4" data-testid="card-cvc">
+            <input
+              id="card-cvc"
+              name="cardCvc"
+              inputmode="numeric"
+              autocomplete="cc-csc"
+              required
+              maxlength="4"
+              data-testid="card-cvc"
+            />
           </div>
         </div>
         <button type="submit" data-testid="place-order">Place order · ${money(cart.totalCents)}</button>

@@ -28,7 +28,10 @@ export function expiredFormView(): View {
     title: "Form expired",
     status: 403,
     body: html`<h1>This form has expired</h1>
-      <p>For your safety we only accept forms sent from this site's own pages. Go back, reload the page and send it again.</p>
+      <p>
+        For your safety we only accept forms sent from this site's own pages. Go back, reload the page and send it
+        again.
+      </p>
       <p><a href="/">Go to the shop</a></p>`,
   };
 }
@@ -40,7 +43,8 @@ export function unavailableView(retryAfterS: number): View {
     retryAfterS,
     body: html`<h1>Temporarily unavailable</h1>
       <p data-retry-after="${retryAfterS}">
-        This part of the shop cannot be reached right now. Please try again in <span data-countdown>${retryAfterS}</span> s.
+        This part of the shop cannot be reached right now. Please try again in
+        <span data-countdown>${retryAfterS}</span> s.
       </p>
       <p><a href="/">Go to the shop</a></p>`,
   };

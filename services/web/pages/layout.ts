@@ -19,7 +19,7 @@ export interface View {
 }
 
 export function csrfField(chrome: Chrome): Html {
-  return html`<input type="hidden" name="_csrf" value="${chrome.csrf}">`;
+  return html`<input type="hidden" name="_csrf" value="${chrome.csrf}" />`;
 }
 
 export function alert(kind: "error" | "info" | "ok", content: Fragment): Html {
@@ -54,10 +54,10 @@ function nav(chrome: Chrome): Html {
 export function layout(chrome: Chrome, view: View): string {
   return `<!doctype html>${html`<html lang="en">
     <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${view.title} · Agora</title>
-      <link rel="stylesheet" href="${trusted(assets.css.url)}">
+      <link rel="stylesheet" href="${trusted(assets.css.url)}" />
       <script src="${trusted(assets.js.url)}" defer></script>
     </head>
     <body>
@@ -69,7 +69,9 @@ export function layout(chrome: Chrome, view: View): string {
         </div>
       </header>
       <main id="main">${view.body}</main>
-      <footer class="site">Agora, a reference shop. Test cards: 4242 4242 4242 4242 (approved), 4000 0000 0000 0002 (declined).</footer>
+      <footer class="site">
+        Agora, a reference shop. Test cards: 4242 4242 4242 4242 (approved), 4000 0000 0000 0002 (declined).
+      </footer>
     </body>
   </html>`}`;
 }

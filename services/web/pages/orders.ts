@@ -22,23 +22,30 @@ export function ordersTable(orders: Page<Order>, base: string, showCustomer = fa
   if (orders.rows.length === 0) return html`<p>No orders yet. <a href="/">Start shopping</a>.</p>`;
   return html`<div class="table-wrap">
       <table>
-        <caption class="visually-hidden">Orders</caption>
+        <caption class="visually-hidden">
+          Orders
+        </caption>
         <thead>
           <tr>
-            <th scope="col">Order</th><th scope="col">Placed</th>${showCustomer ? html`<th scope="col">Customer</th>` : ""}
-            <th scope="col">Items</th><th scope="col" class="num">Total</th><th scope="col">Status</th>
+            <th scope="col">Order</th>
+            <th scope="col">Placed</th>
+            ${showCustomer ? html`<th scope="col">Customer</th>` : ""}
+            <th scope="col">Items</th>
+            <th scope="col" class="num">Total</th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
           ${orders.rows.map(
-            (o) => html`<tr data-testid="order-row" data-order-id="${o.id}">
-              <td><a href="/orders/${o.id}">${o.id.slice(0, 8)}</a></td>
-              <td>${date(o.createdAt)}</td>
-              ${showCustomer ? html`<td>${o.userId.slice(0, 8)}</td>` : ""}
-              <td>${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
-              <td class="num">${formatPrice(o.totalCents, o.currency)}</td>
-              <td>${statusBadge(o.status)}</td>
-            </tr>`,
+            (o) =>
+              html`<tr data-testid="order-row" data-order-id="${o.id}">
+                <td><a href="/orders/${o.id}">${o.id.slice(0, 8)}</a></td>
+                <td>${date(o.createdAt)}</td>
+                ${showCustomer ? html`<td>${o.userId.slice(0, 8)}</td>` : ""}
+                <td>${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
+                <td class="num">${formatPrice(o.totalCents, o.currency)}</td>
+                <td>${statusBadge(o.status)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>
@@ -47,7 +54,11 @@ export function ordersTable(orders: Page<Order>, base: string, showCustomer = fa
 }
 
 export function ordersView(orders: Page<Order>): View {
-  return { title: "Your orders", body: html`<h1>Your orders</h1>${ordersTable(orders, "/orders")}` };
+  return {
+    title: "Your orders",
+    body: html`<h1>Your orders</h1>
+      ${ordersTable(orders, "/orders")}`,
+  };
 }
 
 export function orderView(order: Order, placed: boolean): View {
@@ -58,21 +69,34 @@ export function orderView(order: Order, placed: boolean): View {
       <h1>Order ${order.id.slice(0, 8)}</h1>
       <p>Status: ${statusBadge(order.status)}</p>
       ${order.failureReason ? html`<p data-testid="failure-reason">${order.failureReason}</p>` : ""}
-      <p class="muted">Placed ${date(order.createdAt)}${order.payment
-          ? html` · paid with ${order.payment.brand} ending ${order.payment.last4}`
-          : ""}</p>
+      <p class="muted">
+        Placed
+        ${date(order.createdAt)}${
+          order.payment ? html` · paid with ${order.payment.brand} ending ${order.payment.last4}` : ""
+        }
+      </p>
       <div class="table-wrap">
         <table>
-          <caption class="visually-hidden">Items of this order</caption>
-          <thead><tr><th scope="col">Product</th><th scope="col" class="num">Price</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Total</th></tr></thead>
+          <caption class="visually-hidden">
+            Items of this order
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col" class="num">Price</th>
+              <th scope="col" class="num">Quantity</th>
+              <th scope="col" class="num">Total</th>
+            </tr>
+          </thead>
           <tbody>
             ${order.items.map(
-              (i) => html`<tr>
-                <td><a href="/products/${i.productId}">${i.name}</a></td>
-                <td class="num">${money(i.unitPriceCents)}</td>
-                <td class="num">${i.quantity}</td>
-                <td class="num">${money(i.unitPriceCents * i.quantity)}</td>
-              </tr>`,
+              (i) =>
+                html`<tr>
+                  <td><a href="/products/${i.productId}">${i.name}</a></td>
+                  <td class="num">${money(i.unitPriceCents)}</td>
+                  <td class="num">${i.quantity}</td>
+                  <td class="num">${money(i.unitPriceCents * i.quantity)}</td>
+                </tr>`,
             )}
           </tbody>
         </table>
@@ -86,16 +110,22 @@ export function notificationsView(notes: Notification[]): View {
   return {
     title: "Notifications",
     body: html`<h1>Notifications</h1>
-      ${notes.length
-        ? html`<ul class="notes">
-            ${notes.map(
-              (n) => html`<li class="card" data-testid="notification" data-order-id="${n.orderId}">
-                <h2>${n.subject}</h2>
-                <p>${n.body}</p>
-                <p class="muted">${date(n.createdAt)} · by ${n.channel} · <a href="/orders/${n.orderId}">order ${n.orderId.slice(0, 8)}</a></p>
-              </li>`,
-            )}
-          </ul>`
-        : html`<p>No notifications yet. They arrive when an order is confirmed or fails.</p>`}`,
+      ${
+        notes.length
+          ? html`<ul class="notes">
+              ${notes.map(
+                (n) =>
+                  html`<li class="card" data-testid="notification" data-order-id="${n.orderId}">
+                    <h2>${n.subject}</h2>
+                    <p>${n.body}</p>
+                    <p class="muted">
+                      ${date(n.createdAt)} · by ${n.channel} ·
+                      <a href="/orders/${n.orderId}">order ${n.orderId.slice(0, 8)}</a>
+                    </p>
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p>No notifications yet. They arrive when an order is confirmed or fails.</p>`
+      }`,
   };
 }

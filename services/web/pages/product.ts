@@ -31,13 +31,24 @@ export function productView(
           <p class="price" data-testid="price">${formatPrice(product.priceCents, product.currency)}</p>
           <p>${stockBadge(product.available)}</p>
           <p>${product.description}</p>
-          <p class="muted">Category: <a href="/?category=${encodeURIComponent(product.category)}">${product.category}</a></p>
+          <p class="muted">
+            Category: <a href="/?category=${encodeURIComponent(product.category)}">${product.category}</a>
+          </p>
           <form class="buy" method="post" action="/cart/items" data-once>
             ${csrfField(chrome)}
-            <input type="hidden" name="productId" value="${product.id}">
+            <input type="hidden" name="productId" value="${product.id}" />
             <div class="field">
               <label for="quantity">Quantity</label>
-              <input id="quantity" name="quantity" type="number" min="1" max="${maxQuantity}" value="1" required data-testid="quantity">
+              <input
+                id="quantity"
+                name="quantity"
+                type="number"
+                min="1"
+                max="${maxQuantity}"
+                value="1"
+                required
+                data-testid="quantity"
+              />
             </div>
             <button type="submit" data-testid="add-to-cart" ${soldOut ? "disabled" : ""}>Add to cart</button>
           </form>
