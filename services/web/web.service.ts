@@ -1,7 +1,7 @@
 import type { Context } from "moleculer";
 import { defineService, type RequestMeta } from "../../contracts";
 import { webContract } from "../../contracts/web";
-import { envOptional, isProduction } from "../../platform/config/env";
+import { config } from "../../platform/config";
 import { findAsset } from "./domain/assets";
 import { notFoundView } from "./pages/errors";
 import { csrfKey, servePage, type Handler } from "./request";
@@ -195,8 +195,9 @@ export default defineService<WebMethods & WebState>()(webContract, {
   },
 
   created() {
-    const secret = envOptional("JWT_SECRET");
-    if (!secret && isProduction()) throw new Error("JWT_SECRET is required when NODE_ENV=production (web form tokens)");
+    const secret = config.JWT_SECRET;
+    if (!secret && config.NODE_ENV === "production")
+      throw new Error("JWT_SECRET is required when NODE_ENV=production (web form tokens)");
     this.csrfKey = csrfKey(secret);
   },
 });
