@@ -37,7 +37,8 @@ async function measure(url: string, cookie?: string): Promise<PageStat> {
 
 export async function storefrontBudgets(ctx: BenchContext, id: string, title: string): Promise<ScenarioResult> {
   const d = await deploy({
-    layout: [{ name: "embedded", services: builtServices(ROOT) }],
+    // The API scenarios run without the storefront (ALL_SERVICES); this one adds it.
+    layout: [{ name: "embedded", services: [...builtServices(ROOT), "web"] }],
     seed: ctx.seed,
     workDir: ctx.workDir,
     logDir: ctx.logDir,
