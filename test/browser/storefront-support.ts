@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromiumPath } from "../helpers/chromium";
 import { request } from "../helpers/http";
 
 /**
@@ -15,10 +16,10 @@ export const ADMIN = { email: "admin@example.com", password: "admin-browser-pass
 export const APPROVED = "4242 4242 4242 4242";
 export const DECLINED = "4000 0000 0000 0002";
 
-/** CHROMIUM_PATH picks another browser binary (default: Debian's chromium). */
+/** Chromium from the path, or CHROMIUM_PATH (docs/testing.md). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     args: [
       "--headless",
       "--no-sandbox",
