@@ -87,7 +87,8 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
     },
 
     listAll: {
-      // No REST route: only the storefront's admin pages (services/web) list every order.
+      // No REST route: only the storefront's admin pages (services/web) list every order, as the signed-in admin.
+      auth: "admin",
       visibility: "public",
       async handler(ctx) {
         const page = ctx.params.page ?? 1;

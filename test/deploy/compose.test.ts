@@ -16,6 +16,12 @@ const agoraServices = fs
   .readdirSync(path.join(ROOT, "services"))
   .filter((name) => fs.existsSync(path.join(ROOT, "services", name, `${name}.service.ts`)));
 
+/** Services that run in another's container: the storefront's pages beside the gateway (they need its JWT_SECRET). */
+const HOSTED_BY: Record<string, string> = { web: "api" };
+const containers = agoraServices.filter((name) => !HOSTED_BY[name]);
+const servicesIn = (container: string) =>
+  [container, ...agoraServices.filter((name) => HOSTED_BY[name] === container)].join(",");
+
 interface ComposeService {
   image?: string;
   build?: unknown;
@@ -86,10 +92,15 @@ describe("docker/", () => {
     const raw = parse(fs.readFileSync(path.join(DOCKER, "docker-compose.yml"), "utf8"), { merge: true }) as {
       services: Record<string, ComposeService>;
     };
-    for (const name of agoraServices) {
+    for (const [hosted, container] of Object.entries(HOSTED_BY)) {
+      expect(agoraServices).toContain(hosted);
+      expect(services[hosted]).toBeUndefined();
+      expect(services[container].environment?.SERVICES?.split(",")).toContain(hosted);
+    }
+    for (const name of containers) {
       const svc = services[name];
       expect(svc).toBeDefined();
-      expect(svc.environment?.SERVICES).toBe(name);
+      expect(svc.environment?.SERVICES).toBe(servicesIn(name));
       // --scale needs no fixed container name and no fixed host port.
       expect(svc.container_name).toBeUndefined();
       expect(svc.ports).toBeUndefined();

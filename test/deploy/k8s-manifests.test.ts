@@ -115,7 +115,8 @@ describe("k8s manifests", () => {
       expect(d).toBeDefined();
       const pod = template(d!);
       const [c] = pod.spec.containers;
-      expect(c.env).toContainEqual({ name: "SERVICES", value: name });
+      // The gateway's pods also serve the storefront's pages (web needs its JWT_SECRET).
+      expect(c.env).toContainEqual({ name: "SERVICES", value: name === "api" ? "api,web" : name });
       expect(c.resources?.requests).toBeDefined();
       expect(c.resources?.limits).toBeDefined();
       expect(c.livenessProbe?.httpGet).toBeDefined();
