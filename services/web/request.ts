@@ -59,7 +59,8 @@ export function requireAdmin(req: WebRequest<unknown>): Caller {
 
 /**
  * The key that signs form tokens. It must be the same on every web node, so it
- * derives from JWT_SECRET (which every node of a production cluster has);
+ * derives from JWT_SECRET (in compose and Kubernetes web runs in the gateway's
+ * container, which has it);
  * without one (development) it is random per process.
  */
 export function csrfKey(secret: string | undefined): Buffer {
