@@ -12,6 +12,8 @@ export interface RequestOptions {
   rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
+  /** "manual" to see a redirect's own status (the storefront's pages answer 303s). */
+  redirect?: RequestRedirect;
 }
 
 export async function request<T = unknown>(
@@ -28,7 +30,7 @@ export async function request<T = unknown>(
     headers["content-type"] ??= "application/json";
   }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(baseUrl + path, { method, headers, body });
+  const res = await fetch(baseUrl + path, { method, headers, body, redirect: opts.redirect });
   const text = await res.text();
   let parsed: unknown = undefined;
   try {

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { call, type AuthResult, type Order, type Product } from "../../contracts";
 import { request, type JsonResponse } from "../helpers/http";
 import { startNode, type TestNode } from "../helpers/node";
+import { assets } from "../../services/web/domain/assets";
 
 /**
  * The authorization matrix: every route of the gateway × four callers
@@ -34,6 +35,8 @@ interface Fixtures {
 interface Call {
   path: string;
   body?: unknown;
+  /** A form post, sent as is. */
+  form?: string;
   headers?: Record<string, string>;
 }
 
@@ -154,7 +157,47 @@ const matrix: Row[] = [
 
   // notifications
   { route: "GET /api/v1/notifications", call: () => ({ path: "/api/v1/notifications" }), expect: customerRoute(200) },
+
+  // The storefront's pages (services/web). Their session is a cookie, never a Bearer token, so every caller
+  // here is a visitor without one: a signed-in page redirects to /login (303), and a form post without its
+  // signed form token is refused (403). Signed-in pages are covered by test/browser.
+  ...pages([
+    ["GET /", "/", 200],
+    ["GET /products/:id", (f) => `/products/${f.product.id}`, 200],
+    ["GET /cart", "/cart", 303],
+    ["POST /cart/items", "/cart/items", 403, (f) => `productId=${f.product.id}&quantity=1`],
+    ["POST /cart/items/:productId", (f) => `/cart/items/${f.product.id}`, 403],
+    ["POST /cart/items/:productId/remove", (f) => `/cart/items/${f.product.id}/remove`, 403],
+    ["GET /checkout", "/checkout", 303],
+    ["POST /checkout", "/checkout", 403],
+    ["GET /orders", "/orders", 303],
+    ["GET /orders/:id", (f) => `/orders/${f.order.id}`, 303],
+    ["GET /notifications", "/notifications", 303],
+    ["GET /login", "/login", 200],
+    ["POST /login", "/login", 403],
+    ["GET /register", "/register", 200],
+    ["POST /register", "/register", 403],
+    ["POST /logout", "/logout", 403],
+    ["GET /admin", "/admin", 303],
+    ["GET /admin/products", "/admin/products", 303],
+    ["GET /admin/products/new", "/admin/products/new", 303],
+    ["POST /admin/products", "/admin/products", 403],
+    ["GET /admin/products/:id", (f) => `/admin/products/${f.product.id}`, 303],
+    ["POST /admin/products/:id", (f) => `/admin/products/${f.product.id}`, 403],
+    ["POST /admin/products/:id/deactivate", (f) => `/admin/products/${f.product.id}/deactivate`, 403],
+    ["POST /admin/stock/:productId", (f) => `/admin/stock/${f.product.id}`, 403],
+    ["GET /admin/orders", "/admin/orders", 303],
+    ["GET /assets/:file", () => assets.css.url, 200],
+  ]),
 ];
+
+function pages(rows: [string, string | ((f: Fixtures) => string), number, ((f: Fixtures) => string)?][]): Row[] {
+  return rows.map(([route, at, status, form]) => ({
+    route,
+    call: (f) => ({ path: typeof at === "string" ? at : at(f), form: form?.(f) }),
+    expect: allowAll(status),
+  }));
+}
 
 const CUSTOMER = { email: uniqueEmail(), password: "customer-password" };
 const OTHER = { email: uniqueEmail(), password: "other-password" };
@@ -169,7 +212,13 @@ function allServices(): string[] {
 }
 
 async function send(node: TestNode, method: string, c: Call, token?: string): Promise<JsonResponse> {
-  return request(node.url, method, c.path, { body: c.body, headers: c.headers, token });
+  return request(node.url, method, c.path, {
+    body: c.body,
+    rawBody: c.form,
+    headers: c.form ? { "content-type": "application/x-www-form-urlencoded", ...c.headers } : c.headers,
+    token,
+    redirect: "manual",
+  });
 }
 
 beforeAll(async () => {
