@@ -13,7 +13,7 @@ export interface RequestOptions {
   token?: string;
   headers?: Record<string, string>;
   /** "manual" to see a redirect's own status (the storefront's pages answer 303s). */
-  redirect?: RequestRedirect;
+  redirect?: "follow" | "manual";
 }
 
 export async function request<T = unknown>(
