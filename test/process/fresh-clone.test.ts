@@ -1,3 +1,4 @@
+import net from "node:net";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -64,5 +65,13 @@ it("npm run dev on a fresh clone installs what it needs and serves the shop, wit
   expect(dev.output()).not.toMatch(/EBADENGINE/);
   // The shop runs on the project's Node, not the one that started it.
   expect(fs.existsSync(path.join(clone, "node_modules/node/bin/node"))).toBe(true);
-  expect(await dev.stop("SIGTERM", 30_000)).not.toBeNull();
+  // Ctrl+C (SIGTERM to npm, which passes it on) stops the shop itself, not only npm.
+  await dev.stop("SIGTERM", 30_000);
+  const closed = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), resolve(false)));
+      socket.once("error", () => resolve(true));
+    });
+  expect(await eventually(closed, 30_000, 500)).toBe(true);
 }, 1_800_000);
