@@ -48,6 +48,8 @@ export interface Proc {
 export interface ProcessOptions {
   /** Keep stdin open as a pipe (write to it with proc.input()). */
   stdin?: boolean;
+  /** A process group of its own, as a terminal gives a command (signal it with process.kill(-pid)). */
+  detached?: boolean;
 }
 
 export function startProcess(
@@ -61,6 +63,7 @@ export function startProcess(
     cwd,
     env: { ...process.env, ...env },
     stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+    detached: opts.detached ?? false,
   });
   running.add(child);
   let output = "";
