@@ -38,7 +38,11 @@ export function catalogStoreContract(label: string): void {
       const created = await create("CT-1", { tags: ["x"] });
       expect(created.id).toMatch(/^[0-9a-f]{24}$/);
       // No inventory runs here, so the catalog cannot know availability: null.
-      expect(await broker.call("catalog.get", { id: created.id })).toEqual({ ...created, available: null });
+      expect(await broker.call("catalog.get", { id: created.id })).toEqual({
+        ...created,
+        available: null,
+        availableReason: expect.any(String),
+      });
 
       const updated = await broker.call<Product, object>("catalog.update", { id: created.id, priceCents: 1500 });
       expect(updated).toMatchObject({ id: created.id, priceCents: 1500, sku: "CT-1" });
@@ -59,7 +63,11 @@ export function catalogStoreContract(label: string): void {
         code: 409,
       });
       const matches = await list({ q: "CT-DUP", pageSize: 100 });
-      expect(await broker.call("catalog.get", { id: original.id })).toEqual({ ...original, available: null });
+      expect(await broker.call("catalog.get", { id: original.id })).toEqual({
+        ...original,
+        available: null,
+        availableReason: expect.any(String),
+      });
       expect(matches.rows.every((p) => p.name !== "Impostor")).toBe(true);
     });
 

@@ -30,7 +30,11 @@ describe("NeDB file persistence", () => {
 
     const second = await startNode(["catalog"]);
     try {
-      expect(await second.broker.call("catalog.get", { id: created.id })).toEqual({ ...created, available: null }); // no inventory here
+      expect(await second.broker.call("catalog.get", { id: created.id })).toEqual({
+        ...created,
+        available: null,
+        availableReason: expect.any(String),
+      }); // no inventory here
       const after = await second.broker.call<Page<Product>, object>("catalog.list", { pageSize: 100 });
       expect(after.total).toBe(before.total);
     } finally {
