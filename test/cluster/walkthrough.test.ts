@@ -107,9 +107,14 @@ describe("the cluster walkthrough (docs/scale-out.md)", () => {
       body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     });
     expect(login.status).toBe(200);
-    const status = await get<{ nodes: { nodeID: string }[] }>(api.url, "/status.json", { token: login.body.token });
-    expect(status.status).toBe(200);
-    const ids = status.body.nodes.map((node) => node.nodeID);
+    // A node learns of another from its INFO, or, should it have missed that, from its next heartbeat
+    // (HEARTBEAT_INTERVAL): the REPL is listed within a few intervals at most.
+    const ids = await eventually(async () => {
+      const status = await get<{ nodes: { nodeID: string }[] }>(api.url, "/status.json", { token: login.body.token });
+      expect(status.status).toBe(200);
+      const ids = status.body.nodes.map((node) => node.nodeID);
+      return ids.includes("walk-repl") && ids;
+    }, 10_000);
     for (const node of nodes) expect(ids).toContain(node.nodeID);
     expect(ids).toContain("walk-repl");
   });

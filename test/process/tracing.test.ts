@@ -30,8 +30,12 @@ describe("tracing across processes (Jaeger, Thrift over HTTP)", () => {
       startAgoraNode({ services: ["users"], nodeID: "trace-users", transporter: nats.url, env }),
     ]);
     gateway = nodes[0];
-    // The gateway routes once it has discovered the other nodes' services.
-    await eventually(async () => (await get(gateway.url, "/api/v1/products?pageSize=1")).status === 200, 30_000);
+    // The gateway routes once it has discovered the other nodes' services, and the catalog asks inventory
+    // once it has discovered it (until then a product's availability is null and no inventory span exists).
+    await eventually(async () => {
+      const res = await get<{ rows: { available: number | null }[] }>(gateway.url, "/api/v1/products?pageSize=1");
+      return res.status === 200 && typeof res.body.rows[0]?.available === "number";
+    }, 30_000);
   }, 120_000);
 
   afterAll(async () => {
