@@ -205,7 +205,8 @@ if (config.DEAD_NODE_PING_AFTER_MS > 0) {
   ];
 }
 
-// Test-only fault injection (docs/fault-injection.md): loaded only when FAULTS is set.
-if (config.FAULTS) brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), faultInjection()];
+// Test-only fault injection (docs/fault-injection.md): loaded only when FAULTS or FAULTS_FILE is set.
+if (config.FAULTS || config.FAULTS_FILE)
+  brokerOptions.middlewares = [...(brokerOptions.middlewares ?? []), faultInjection()];
 
 export default keepParsedOptions(brokerOptions, ["transporter", "logLevel", "internalServices"]);

@@ -55,6 +55,9 @@ export const brokerVariables = {
     doc: "no pong within this many ms: the node is dropped at once and its calls retried elsewhere",
   }),
   FAULTS: string({ doc: "tests only: make actions fail or the process crash, see docs/fault-injection.md" }),
+  FAULTS_FILE: string({
+    doc: "tests only: a file of more `FAULTS` rules, read again at every call (docs/fault-injection.md)",
+  }),
   DEMO_STOCK: int({
     default: 50,
     min: 0,

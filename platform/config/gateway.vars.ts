@@ -12,6 +12,11 @@ export const gatewayVariables = {
   }),
   AUTH_RATE_LIMIT: int({ default: 10, min: 1, doc: "login and register requests per client address per window" }),
   AUTH_RATE_WINDOW_MS: int({ default: 60_000, min: 1, doc: "the window of `AUTH_RATE_LIMIT`, in ms" }),
+  UNAVAILABLE_RETRY_AFTER: int({
+    default: 5,
+    min: 1,
+    doc: "seconds a `503` (a service it needs is away or its circuit open) asks the client to wait: `Retry-After`",
+  }),
   TRUST_PROXY: bool({
     default: false,
     doc: "behind a proxy: the client address is the first `X-Forwarded-For` entry",

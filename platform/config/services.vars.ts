@@ -1,6 +1,6 @@
 import { int, string } from "./variable";
 
-/** Settings of single services (users, cart, inventory, orders). */
+/** Settings of single services (users, catalog, cart, inventory, orders). */
 export const serviceVariables = {
   JWT_SECRET: string({
     defaultDoc: "random per process (not in production)",
@@ -10,6 +10,11 @@ export const serviceVariables = {
   ADMIN_EMAIL: string({ doc: "admin account, created once at start (with `ADMIN_PASSWORD`)" }),
   ADMIN_PASSWORD: string({ doc: "the admin's password, 8..128 characters" }),
   DEFAULT_CURRENCY: string({ default: "EUR", doc: "currency of an empty cart" }),
+  CATALOG_STOCK_TIMEOUT_MS: int({
+    default: 1000,
+    min: 1,
+    doc: "ms a product read waits for inventory's stock before answering without it (`available: null`)",
+  }),
   INVENTORY_INITIAL_STOCK: int({
     default: 0,
     min: 0,

@@ -10,7 +10,7 @@ import { closeServer } from "./close-server";
 import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
 import { fromHttpLayer, publicError } from "./public-error";
 import { answerMethod, type MatchingAlias } from "./request-guard";
-import { isNoEndpointError, RETRY_AFTER_SECONDS, unavailableError } from "./unavailable";
+import { isNoEndpointError, retryAfterUnavailable, unavailableError } from "./unavailable";
 
 export type GatewayRequest = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
@@ -115,7 +115,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
               "Authentication is unavailable; nothing was changed. Please try again later.",
               503,
               "SERVICE_UNAVAILABLE",
-              { unavailable: ["users"], done: false, retryAfter: RETRY_AFTER_SECONDS },
+              { unavailable: ["users"], done: false, retryAfter: retryAfterUnavailable() },
             );
           }
           throw err;
@@ -167,7 +167,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
             availableServices(this.broker.registry),
           );
         }
-        if (err?.code === 503 && !res.headersSent) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+        if (err?.code === 503 && !res.headersSent) res.setHeader("Retry-After", String(retryAfterUnavailable()));
         if (err?.code === 429 && !res.headersSent) {
           res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
         }

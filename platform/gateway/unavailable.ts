@@ -1,4 +1,5 @@
 import { Errors } from "moleculer";
+import { config } from "../config";
 import { actionDependencies, missingHardDependencies, type DeclaringAction } from "../observability/dependencies";
 
 /**
@@ -8,8 +9,13 @@ import { actionDependencies, missingHardDependencies, type DeclaringAction } fro
  * "service not found", which clients read as "no such route" and do not retry.
  */
 
-/** Seconds a client should wait: about what a replacement node takes to join, or an open circuit to be probed. */
-export const RETRY_AFTER_SECONDS = 5;
+/**
+ * Seconds a client should wait (UNAVAILABLE_RETRY_AFTER): about what a
+ * replacement node takes to join, or an open circuit to be probed.
+ */
+export function retryAfterUnavailable(): number {
+  return config.UNAVAILABLE_RETRY_AFTER;
+}
 
 /** The type of every 503 that explains itself; the gateway shows its message and data (public-error.ts). */
 export const UNAVAILABLE_TYPE = "SERVICE_UNAVAILABLE";
@@ -53,6 +59,6 @@ export function unavailableError(
     `Unavailable: ${unavailable.join(", ")}. Nothing was changed; please try again later.`,
     503,
     UNAVAILABLE_TYPE,
-    { unavailable, done: false, retryAfter: RETRY_AFTER_SECONDS },
+    { unavailable, done: false, retryAfter: retryAfterUnavailable() },
   );
 }

@@ -10,6 +10,7 @@ import {
   type Product,
 } from "../../contracts";
 import { dbMixin, type DbMethods } from "../../mixins/db.mixin";
+import { config } from "../../platform/config";
 import { ConflictError, NotFoundError } from "../../platform/core/errors";
 import { demoProductId, demoProducts } from "./demo-products";
 import { listQuery, pageWindow, totalPages } from "./domain/listing";
@@ -158,7 +159,12 @@ export default defineService<DbMethods & CatalogMethods>()(catalogContract, {
       try {
         const productIds = products.map((p) => p.id);
         // A slow inventory must not hold the catalog read (bulkhead by timeout).
-        const available = await call(ctx, "inventory.availability", { productIds }, { retries: 0, timeout: 1000 });
+        const available = await call(
+          ctx,
+          "inventory.availability",
+          { productIds },
+          { retries: 0, timeout: config.CATALOG_STOCK_TIMEOUT_MS },
+        );
         return products.map((p) => ({ ...p, available: available[p.id] ?? 0 }));
       } catch (err) {
         this.logger.warn("Products served without availability:", (err as Error).message);
