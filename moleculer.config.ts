@@ -6,6 +6,7 @@ import { config } from "./platform/config";
 import { transporterFromEnv } from "./platform/config/transporter";
 import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
+import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
 import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
 import { deadNodeProbe } from "./platform/core/dead-node-probe";
@@ -60,6 +61,8 @@ const nodeID = config.NODE_ID ?? `${os.hostname()}-${process.pid}`;
 const logFormat = config.LOG_FORMAT;
 const production = config.NODE_ENV === "production";
 const healthServers = new WeakMap<ServiceBroker, Server>();
+// The REPL shows its prompt once start-up has stopped logging (dev/repl-prompt.ts).
+const logActivity = new LogActivity();
 
 const brokerOptions: BrokerOptions = {
   namespace: config.NAMESPACE,
@@ -70,8 +73,8 @@ const brokerOptions: BrokerOptions = {
     options: {
       // JSON lines are for machines (log shippers); "short" is for people.
       // Ours add the request and trace id and redact secrets (platform/observability/log-format.ts);
-      // any other Moleculer formatter name is passed through.
-      formatter: logFormat === "json" || logFormat === "short" ? logFormatter(logFormat) : logFormat,
+      // any other Moleculer formatter name is passed through (the REPL prompt then waits for no line).
+      formatter: logFormat === "json" || logFormat === "short" ? logActivity.watch(logFormatter(logFormat)) : logFormat,
       colors: !production,
       moduleColors: false,
       autoPadding: false,
@@ -178,6 +181,12 @@ const brokerOptions: BrokerOptions = {
   // mixes its own $node schema into the object it is given.
   get internalServices() {
     return { $node: nodeProbeService() };
+  },
+
+  // moleculer-runner --repl and scripts/repl.ts start the REPL once the broker has started;
+  // its prompt then waits for the start-up's last log line (dev/repl-prompt.ts).
+  created(broker: ServiceBroker) {
+    promptAfterStartup(broker, logActivity);
   },
 
   // HEALTH_PORT: /healthz and /readyz on every node, gateway or not.
