@@ -4,6 +4,7 @@
  *
  *   node scripts/go.mjs build   → dist/recommendations (skipped, and says so, without `go`)
  *   node scripts/go.mjs test    → go vet + go test of every Go package (fails without `go`)
+ *   node scripts/go.mjs pacts   → the Go node's consumer pacts into pacts/ (pact_test.go; fails without `go`)
  *
  * Debian's Go has no module proxy here, so the build runs in GOPATH mode
  * against Debian's packaged sources (golang-github-nats-io-go-nats-dev in
@@ -34,7 +35,7 @@ function linkGopath() {
   fs.symlinkSync(target, LINK);
 }
 
-function go(args) {
+function go(args, extraEnv = {}) {
   // PWD through the link: Go derives the import path from the working directory.
   const env = {
     ...process.env,
@@ -43,6 +44,7 @@ function go(args) {
     GOFLAGS: "",
     CGO_ENABLED: "0",
     PWD: PKG_DIR,
+    ...extraEnv,
   };
   const result = spawnSync("go", args, { cwd: PKG_DIR, env, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
@@ -59,7 +61,7 @@ if (command === "build") {
   linkGopath();
   go(["build", "-trimpath", "-o", OUT, "."]);
   console.log(`go: built ${path.relative(ROOT, OUT)}`);
-} else if (command === "test") {
+} else if (command === "test" || command === "pacts") {
   if (!hasGo()) {
     console.error(
       "go: not on the PATH; the Go tests need it (apt-get install golang-go golang-github-nats-io-go-nats-dev)",
@@ -67,9 +69,13 @@ if (command === "build") {
     process.exit(1);
   }
   linkGopath();
-  go(["vet", "./..."]);
-  go(["test", "-count=1", "./..."]);
+  if (command === "pacts") {
+    go(["test", "-count=1", "-run", "^TestPact", "."], { PACT_DIR: path.join(ROOT, "pacts") });
+  } else {
+    go(["vet", "./..."]);
+    go(["test", "-count=1", "./..."]);
+  }
 } else {
-  console.error("usage: node scripts/go.mjs build|test");
+  console.error("usage: node scripts/go.mjs build|test|pacts");
   process.exit(2);
 }

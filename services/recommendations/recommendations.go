@@ -105,31 +105,49 @@ func (r *Recommender) forProduct(ctx *moleculer.Context) (any, error) {
 	return result, nil
 }
 
+// CatalogProduct is the part of catalog.get's answer used here.
+type CatalogProduct struct {
+	ID       string `json:"id"`
+	Category string `json:"category"`
+}
+
+// CatalogPage is the part of catalog.list's answer used here.
+type CatalogPage struct {
+	Rows []struct {
+		ID string `json:"id"`
+	} `json:"rows"`
+}
+
+// What this service asks the catalog; pact_test.go writes the same into its pact (pacts/recommendations-catalog.json).
+func catalogGetParams(p domain.Params) map[string]any { return map[string]any{"id": p.ProductID} }
+
+func catalogListParams(category string, p domain.Params) map[string]any {
+	return map[string]any{"category": category, "pageSize": p.Limit + 1, "sort": "name"}
+}
+
 // sameCategory: nothing learned about the product, so other products of its
 // category (a 404 from the catalog stays a 404).
 func (r *Recommender) sameCategory(ctx *moleculer.Context, p domain.Params) ([]string, error) {
-	var product struct {
-		ID       string `json:"id"`
-		Category string `json:"category"`
-	}
-	if err := ctx.Call("catalog.get", map[string]any{"id": p.ProductID}, &product); err != nil {
+	var product CatalogProduct
+	if err := ctx.Call("catalog.get", catalogGetParams(p), &product); err != nil {
 		return nil, err
 	}
-	var page struct {
-		Rows []struct {
-			ID string `json:"id"`
-		} `json:"rows"`
-	}
-	if err := ctx.Call("catalog.list", map[string]any{"category": product.Category, "pageSize": p.Limit + 1, "sort": "name"}, &page); err != nil {
+	var page CatalogPage
+	if err := ctx.Call("catalog.list", catalogListParams(product.Category, p), &page); err != nil {
 		return nil, err
 	}
+	return othersOf(page, p), nil
+}
+
+// othersOf: the page's products but the one asked about, at most p.Limit.
+func othersOf(page CatalogPage, p domain.Params) []string {
 	ids := []string{}
 	for _, row := range page.Rows {
 		if row.ID != p.ProductID && len(ids) < p.Limit {
 			ids = append(ids, row.ID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 func (r *Recommender) orderConfirmed(ctx *moleculer.Context) error {

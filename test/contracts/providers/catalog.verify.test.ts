@@ -2,7 +2,7 @@ import { ProviderNode } from "./provider";
 import { answerOf, verifyProvider } from "../pact";
 import { call, type Product } from "../../../contracts";
 
-/** The catalog against what cart and inventory expect of it (its own inventory call is stubbed). */
+/** The catalog against what cart, inventory and the Go recommendations node expect of it (its own inventory call is stubbed). */
 describe("catalog honours its consumers' pacts", () => {
   const node = new ProviderNode(["catalog"], () => [{ name: "inventory", actions: { availability: () => ({}) } }]);
   afterAll(() => node.stop());
@@ -10,7 +10,7 @@ describe("catalog honours its consumers' pacts", () => {
   it("catalog.get and catalog.list", () =>
     verifyProvider({
       provider: "catalog",
-      consumers: ["cart", "inventory"],
+      consumers: ["cart", "inventory", "recommendations"],
       states: { "the demo catalog is seeded": () => node.fresh() },
       produce: async (metadata) => answerOf(await node.current(), metadata),
     }));

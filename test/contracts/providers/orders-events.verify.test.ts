@@ -7,9 +7,10 @@ import { verifyProvider, type MessageMetadata } from "../pact";
 
 /**
  * The order events, as the real checkout saga announces them (over the fake
- * shop's cart, stock and payments), against what notifications expects.
+ * shop's cart, stock and payments), against what notifications and the Go
+ * recommendations node expect.
  */
-describe("orders' events honour the notifications pact", () => {
+describe("orders' events honour their consumers' pacts", () => {
   const broker = new ServiceBroker({ logger: false });
   let n = 0;
 
@@ -41,7 +42,7 @@ describe("orders' events honour the notifications pact", () => {
   it("order.confirmed and order.failed", () =>
     verifyProvider({
       provider: "orders-events",
-      consumers: ["notifications"],
+      consumers: ["notifications", "recommendations"],
       states: { "an order is confirmed": async () => undefined, "an order is declined": async () => undefined },
       produce: (metadata) => announced(metadata),
     }));
