@@ -113,7 +113,7 @@ const brokerOptions: BrokerOptions = {
   },
 
   // Stop calling an endpoint that fails half of its calls (after 20 calls in a
-  // minute) and probe it again after 10 s; Moleculer keeps one breaker per
+  // minute) and probe it again after 10 s (CIRCUIT_BREAKER_*); Moleculer keeps one breaker per
   // endpoint (action on a node), and a probe that succeeds closes it. Only the
   // endpoint's own failures count: client errors (4xx) are the caller's fault,
   // and a 503 SERVICE_UNAVAILABLE is the endpoint answering correctly that a
@@ -121,10 +121,10 @@ const brokerOptions: BrokerOptions = {
   // would switch off orders.checkout because payments was down.
   circuitBreaker: {
     enabled: true,
-    threshold: 0.5,
-    minRequestCount: 20,
-    windowTime: 60,
-    halfOpenTime: 10_000,
+    threshold: config.CIRCUIT_BREAKER_THRESHOLD,
+    minRequestCount: config.CIRCUIT_BREAKER_MIN_REQUESTS,
+    windowTime: config.CIRCUIT_BREAKER_WINDOW,
+    halfOpenTime: config.CIRCUIT_BREAKER_HALF_OPEN_MS,
     check: (err: Error) => {
       const { code, type } = err as Errors.MoleculerError;
       if (type === UNAVAILABLE_TYPE) return false;

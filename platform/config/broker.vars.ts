@@ -1,4 +1,4 @@
-import { int, list, oneOf, string } from "./variable";
+import { int, list, number, oneOf, string } from "./variable";
 
 /** The broker and its transport: what every node needs to join the cluster. */
 export const brokerVariables = {
@@ -44,6 +44,23 @@ export const brokerVariables = {
   }),
   HEARTBEAT_INTERVAL: int({ default: 10, min: 1, doc: "seconds between heartbeats" }),
   HEARTBEAT_TIMEOUT: int({ default: 30, min: 1, doc: "seconds; a node silent this long is dropped from the cluster" }),
+  CIRCUIT_BREAKER_THRESHOLD: number({
+    default: 0.5,
+    min: 0.01,
+    max: 1,
+    doc: "share of failed calls that switches an endpoint (an action on a node) off",
+  }),
+  CIRCUIT_BREAKER_MIN_REQUESTS: int({
+    default: 20,
+    min: 1,
+    doc: "calls to an endpoint within the window before its breaker judges it",
+  }),
+  CIRCUIT_BREAKER_WINDOW: int({ default: 60, min: 1, doc: "seconds after which the breakers' counts start again" }),
+  CIRCUIT_BREAKER_HALF_OPEN_MS: int({
+    default: 10_000,
+    min: 1,
+    doc: "ms an open breaker waits before one call probes the endpoint (success closes it)",
+  }),
   DEAD_NODE_PING_AFTER_MS: int({
     default: 0,
     min: 0,

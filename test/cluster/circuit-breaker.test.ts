@@ -23,8 +23,8 @@ import { FAST_HEARTBEAT, requestCount, servicesSeenBy, startObserver } from "./c
  * Prometheus /metrics (moleculer_circuit_breaker_*).
  */
 const ADMIN = { email: "breaker-admin@example.com", password: "breaker-admin-password" };
-/** moleculer.config.ts: the breaker judges an endpoint after this many calls in its window. */
-const MIN_REQUESTS = 20;
+/** The breaker judges an endpoint after this many calls in its window (CIRCUIT_BREAKER_MIN_REQUESTS; default 20). */
+const MIN_REQUESTS = 12;
 const card = () => ({
   cardNumber: "4242424242424242",
   expMonth: 12,
@@ -100,6 +100,12 @@ describe("circuit breaker: opens on real failures, answers 503 while open, close
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       AUTH_RATE_LIMIT: "100000",
+      CIRCUIT_BREAKER_MIN_REQUESTS: String(MIN_REQUESTS),
+      // Two breakers count the same calls: the caller's, and the one the node running the action keeps for
+      // its own endpoint, which refuses every caller once open ("not available", which callers do not count).
+      // A window reset (each node on its own clock) between them would let the second open first and the
+      // caller's never; with no reset during the test both open on the same call.
+      CIRCUIT_BREAKER_WINDOW: "3600",
     };
     const start = (services: string[], nodeID: string, extra: NodeJS.ProcessEnv = {}) =>
       startAgoraNode({ services, nodeID, transporter: nats.url, env: { ...env, ...extra } });
@@ -163,8 +169,13 @@ describe("circuit breaker: opens on real failures, answers 503 while open, close
       120_000,
       0,
     );
-    console.log(`breaker: opened after ${whileFailing.length} failing checkouts (${await chargesRun()} charges ran)`);
+    const charges = await chargesRun();
+    const opened = await breaker(orders, "opened_total", "payments.charge", payments);
+    console.log(`breaker: opened after ${whileFailing.length} failing checkouts (${charges} charges ran)`);
     expect(whileFailing).toEqual(whileFailing.map(() => PAYMENTS_503));
+    // The setting took effect: it opened on the MIN_REQUESTS-th charge (the first, in beforeAll, succeeded),
+    // plus one charge per half-open probe that failed and reopened it, if the machine was slow.
+    expect(charges - (opened - 1)).toBe(MIN_REQUESTS);
 
     // Open: the same explanatory 503, never 404, and payments is not called, so nothing waits for a timeout.
     // A half-open probe in between (its timer may fire on a slow machine) is one charge that fails and reopens it.
