@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Context } from "moleculer";
 import { call, type Caller, type RequestMeta } from "../../contracts";
 import type { WebRequestInfo } from "../../contracts/web";
+import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
 import {
   CSRF_COOKIE,
   isLocalHost,
@@ -164,7 +165,7 @@ async function cartCount(req: WebRequest<unknown>): Promise<number | null> {
 }
 
 function failureReply(req: WebRequest<unknown>, err: unknown, logger: OpenOptions["logger"]): Reply {
-  const failure = err instanceof PageFailure ? err.failure : classifyFailure(err);
+  const failure = err instanceof PageFailure ? err.failure : classifyFailure(err, retryAfterUnavailable());
   switch (failure.kind) {
     case "login":
       return { redirect: `/login?next=${encodeURIComponent(req.url)}` };

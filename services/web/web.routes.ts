@@ -3,8 +3,8 @@ import type { Context } from "moleculer";
 import type { ApiRouteSchema } from "moleculer-web";
 import type { WebRequestInfo } from "../../contracts/web";
 import { errorDocument } from "./pages/errors";
-import { RETRY_AFTER_S } from "./domain/failure";
 import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
+import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
 
 type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
 
@@ -83,7 +83,7 @@ export function sendErrorPage(res: ServerResponse, err: { code?: unknown; name?:
           : code === 503
             ? 503
             : 500;
-  const retry = retryAfterS ?? RETRY_AFTER_S;
+  const retry = retryAfterS ?? retryAfterUnavailable();
   res.statusCode = status;
   res.setHeader("Content-Type", "text/html; charset=utf-8");
   res.setHeader("Cache-Control", "no-store");

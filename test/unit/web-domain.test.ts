@@ -96,31 +96,34 @@ describe("storefront rules", () => {
     expect(bad.ok ? [] : bad.errors).toHaveLength(3);
 
     const order = { id: "o1" };
-    expect(checkoutOutcome({ code: 402, message: "Card declined", data: { order } })).toMatchObject({
+    expect(checkoutOutcome({ code: 402, message: "Card declined", data: { order } }, 5)).toMatchObject({
       kind: "failed",
       status: 402,
       order,
     });
-    expect(checkoutOutcome({ code: 409, type: "OUT_OF_STOCK", data: { order } })).toMatchObject({ kind: "failed" });
-    expect(checkoutOutcome({ code: 409, type: "CHECKOUT_IN_PROGRESS" })).toMatchObject({ kind: "retry" });
-    expect(checkoutOutcome({ code: 422, type: "CART_EMPTY" })).toEqual({ kind: "empty-cart" });
-    expect(checkoutOutcome({ code: 422, type: "INVALID_CARD", message: "bad" })).toMatchObject({ kind: "retry" });
-    expect(checkoutOutcome({ code: 503, data: { order, retryAfter: 7 } })).toMatchObject({
+    expect(checkoutOutcome({ code: 409, type: "OUT_OF_STOCK", data: { order } }, 5)).toMatchObject({ kind: "failed" });
+    expect(checkoutOutcome({ code: 409, type: "CHECKOUT_IN_PROGRESS" }, 5)).toMatchObject({ kind: "retry" });
+    expect(checkoutOutcome({ code: 422, type: "CART_EMPTY" }, 5)).toEqual({ kind: "empty-cart" });
+    expect(checkoutOutcome({ code: 422, type: "INVALID_CARD", message: "bad" }, 5)).toMatchObject({ kind: "retry" });
+    expect(checkoutOutcome({ code: 503, data: { order, retryAfter: 7 } }, 5)).toMatchObject({
       kind: "failed",
       retryAfterS: 7,
       message: expect.stringMatching(/nothing was charged.*try again in 7 s/),
     });
-    expect(checkoutOutcome({ name: "ServiceNotFoundError", code: 404 })).toMatchObject({ kind: "retry", status: 503 });
+    expect(checkoutOutcome({ name: "ServiceNotFoundError", code: 404 }, 5)).toMatchObject({
+      kind: "retry",
+      status: 503,
+    });
   });
 
   it("tells a missing service from a missing page, and never redirects off the site", () => {
-    expect(classifyFailure({ name: "ServiceNotFoundError", code: 404 })).toEqual({
+    expect(classifyFailure({ name: "ServiceNotFoundError", code: 404 }, 5)).toEqual({
       kind: "unavailable",
-      retryAfterS: 10,
+      retryAfterS: 5,
     });
-    expect(classifyFailure({ name: "NotFoundError", code: 404 })).toEqual({ kind: "not-found" });
-    expect(classifyFailure({ code: 401 })).toEqual({ kind: "login" });
-    expect(classifyFailure(new Error("boom"))).toEqual({ kind: "server-error" });
+    expect(classifyFailure({ name: "NotFoundError", code: 404 }, 5)).toEqual({ kind: "not-found" });
+    expect(classifyFailure({ code: 401 }, 5)).toEqual({ kind: "login" });
+    expect(classifyFailure(new Error("boom"), 5)).toEqual({ kind: "server-error" });
     expect(["/cart", "//evil.example", "https://evil.example", "/\\evil", undefined].map(safeNext)).toEqual([
       "/cart",
       "/",

@@ -39,9 +39,6 @@ export function parseCard(form: CardForm, now = new Date()): CardResult {
   return { ok: true, card: { cardNumber, expMonth, expYear, cvc } };
 }
 
-/** Seconds a shopper is asked to wait when checkout cannot run, unless the error says otherwise. */
-export const DEFAULT_RETRY_AFTER_S = 10;
-
 export type CheckoutOutcome =
   | { kind: "confirmed"; order: Order }
   /** The cart is empty: nothing to check out. */
@@ -59,8 +56,11 @@ interface ErrorLike {
   data?: { order?: Order; retryAfter?: number; message?: string } | unknown;
 }
 
-/** What a failed `orders.checkout` call means for the shopper, in words. */
-export function checkoutOutcome(err: unknown): CheckoutOutcome {
+/**
+ * What a failed `orders.checkout` call means for the shopper, in words. `retryAfterS`: what the
+ * shop asks a client to wait after a 503 (the API's Retry-After), unless the error says otherwise.
+ */
+export function checkoutOutcome(err: unknown, retryAfterS: number): CheckoutOutcome {
   const e = (err ?? {}) as ErrorLike;
   const data = (e.data && typeof e.data === "object" ? e.data : {}) as {
     order?: Order;
@@ -68,7 +68,7 @@ export function checkoutOutcome(err: unknown): CheckoutOutcome {
     message?: string;
   };
   const order = data.order ?? null;
-  const retryAfterS = typeof data.retryAfter === "number" && data.retryAfter > 0 ? data.retryAfter : undefined;
+  const wait = typeof data.retryAfter === "number" && data.retryAfter > 0 ? data.retryAfter : retryAfterS;
   const code = typeof e.code === "number" ? e.code : 500;
   if (code === 402) {
     return {
@@ -95,7 +95,6 @@ export function checkoutOutcome(err: unknown): CheckoutOutcome {
   if (code === 422 || code === 400) {
     return { kind: "retry", status: 422, message: `The card was not accepted: ${e.message ?? "invalid card"}.` };
   }
-  const wait = retryAfterS ?? DEFAULT_RETRY_AFTER_S;
   const message = `Checkout is unavailable right now; nothing was charged. Please try again in ${wait} s.`;
   // A stored FAILED order answers every replay of its key the same way: the next try needs a new key.
   if (order) return { kind: "failed", status: 503, message, order, retryAfterS: wait };

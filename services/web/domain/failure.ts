@@ -7,9 +7,6 @@ export type Failure =
   | { kind: "unavailable"; retryAfterS: number }
   | { kind: "server-error" };
 
-/** When nothing says how long a missing service will stay away. */
-export const RETRY_AFTER_S = 10;
-
 // Moleculer's "no node runs it", "timed out", "circuit open" and friends: a
 // dependency is away, not a bug. ServiceNotFoundError carries code 404, so
 // names are checked before codes.
@@ -22,11 +19,12 @@ const UNAVAILABLE = new Set([
   "BrokerDisconnectedError",
 ]);
 
-export function classifyFailure(err: unknown): Failure {
+/** `retryAfterS`: what the shop asks a client to wait when nothing says how long a service stays away. */
+export function classifyFailure(err: unknown, retryAfterS: number): Failure {
   const e = (err ?? {}) as { name?: string; code?: number; data?: unknown };
   const data = (e.data && typeof e.data === "object" ? e.data : {}) as { retryAfter?: unknown };
-  const retryAfterS = typeof data.retryAfter === "number" && data.retryAfter > 0 ? data.retryAfter : RETRY_AFTER_S;
-  if (e.name && UNAVAILABLE.has(e.name)) return { kind: "unavailable", retryAfterS };
+  const wait = typeof data.retryAfter === "number" && data.retryAfter > 0 ? data.retryAfter : retryAfterS;
+  if (e.name && UNAVAILABLE.has(e.name)) return { kind: "unavailable", retryAfterS: wait };
   switch (e.code) {
     case 401:
       return { kind: "login" };
@@ -40,7 +38,7 @@ export function classifyFailure(err: unknown): Failure {
     case 502:
     case 503:
     case 504:
-      return { kind: "unavailable", retryAfterS };
+      return { kind: "unavailable", retryAfterS: wait };
     default:
       return { kind: "server-error" };
   }

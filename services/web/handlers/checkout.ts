@@ -1,4 +1,5 @@
 import { call } from "../../../contracts";
+import { retryAfterUnavailable } from "../../../platform/gateway/unavailable";
 import { CHECKOUT_COOKIE } from "../domain/cookies";
 import { checkoutOutcome, newAttemptKey, parseCard, validAttemptKey } from "../domain/checkout";
 import { checkoutView, type CheckoutProblem } from "../pages/checkout";
@@ -47,7 +48,7 @@ export async function placeOrder(req: WebRequest<PlaceParams>): Promise<Reply> {
     req.setCookie(CHECKOUT_COOKIE, "", { ...COOKIE, maxAge: 0 });
     return { redirect: `/orders/${encodeURIComponent(order.id)}?placed=1` };
   } catch (err) {
-    const outcome = checkoutOutcome(err);
+    const outcome = checkoutOutcome(err, retryAfterUnavailable());
     switch (outcome.kind) {
       case "confirmed":
         return { redirect: `/orders/${encodeURIComponent(outcome.order.id)}?placed=1` };

@@ -84,7 +84,7 @@ export function serverErrorView(): View {
  * cannot answer (down, a body too large, a rate limit): the same look, no
  * signed-in parts.
  */
-export function errorDocument(status: number, retryAfterS = 10): string {
+export function errorDocument(status: number, retryAfterS: number): string {
   const view =
     status === 404
       ? notFoundView()
