@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,18 +12,23 @@ import { ROOT } from "./lib/procs";
  * A/B of one setting on a busy machine:
  *
  *   npx tsx bench/ab.ts --scenario S1|S2 --a KEY=VALUE --b KEY=VALUE [--rounds 6] [--duration 3]
+ *   npx tsx bench/ab.ts --scenario S1 --a-build dist-before --b-build dist   # two builds of the code
  *
- * Starts both deployments side by side (same build, same seed; the idle one
- * costs nothing) and alternates short load slices between them, A B A B ...,
- * so background load that drifts over minutes hits both alike. Reports the
- * median req/s and p99 of each and the B/A ratio per round.
+ * Starts both deployments side by side (same seed; the idle one costs
+ * nothing) and alternates short load slices between them, A B A B ..., so
+ * background load that drifts over minutes hits both alike. Reports the
+ * median req/s and p99 of each and the B/A ratio per round, and the CPU time
+ * the deployment's processes spent per request (from /proc, user + system):
+ * on a machine shared with other jobs, req/s follows what the others do,
+ * CPU per request much less.
  */
 
 function parse(argv: string[]) {
-  const out: { scenario: string; a: NodeJS.ProcessEnv; b: NodeJS.ProcessEnv; rounds: number; duration: number } = {
+  const out = {
     scenario: "S1",
-    a: {},
-    b: {},
+    a: {} as NodeJS.ProcessEnv,
+    b: {} as NodeJS.ProcessEnv,
+    builds: { a: "dist", b: "dist" },
     rounds: 6,
     duration: 3,
   };
@@ -32,7 +38,8 @@ function parse(argv: string[]) {
     else if (argv[i] === "--a" || argv[i] === "--b") {
       const [key, ...rest] = v.split("=");
       out[argv[i] === "--a" ? "a" : "b"][key] = rest.join("=");
-    } else if (argv[i] === "--rounds") out.rounds = Number(v);
+    } else if (argv[i] === "--a-build" || argv[i] === "--b-build") out.builds[argv[i] === "--a-build" ? "a" : "b"] = v;
+    else if (argv[i] === "--rounds") out.rounds = Number(v);
     else if (argv[i] === "--duration") out.duration = Number(v);
     else continue;
     i++;
@@ -45,6 +52,33 @@ const median = (xs: number[]) => {
   const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   return Math.round(m * 100) / 100;
 };
+
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/** CPU time (user + system, ms) the processes have used so far. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    // Fields after the command name (which may hold spaces): state is field 3, utime and stime 14 and 15.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+type Slice = LoadResult & { cpuUsPerReq: number };
+
+/**
+ * A variant's best round: most req/s, least CPU per request. Other jobs only
+ * ever make a round slower and its CPU per request higher (contention,
+ * context switches), so the best of several rounds is the closest to the
+ * variant's own cost.
+ */
+function best(results: { a: Slice; b: Slice }[], variant: "a" | "b", field: "reqPerSec" | "cpuUsPerReq"): number {
+  const values = results.map((r) => r[variant][field]).filter((v) => Number.isFinite(v));
+  return field === "reqPerSec" ? Math.max(...values) : Math.min(...values);
+}
 
 function layout(scenario: string, tag: string): NodeLayout[] {
   if (scenario === "S1") return [{ name: `embedded-${tag}`, services: builtServices(ROOT) }];
@@ -77,12 +111,15 @@ async function main() {
           logDir,
           namespace: `ab-${tag}-${process.pid}`,
           transporter: opts.scenario === "S1" ? undefined : nats.url,
+          build: opts.builds[tag],
           env,
         }),
       );
     }
-    const slice = (d: Deployment, warmupSec: number) =>
-      runLoad(
+    const slice = async (d: Deployment, warmupSec: number): Promise<Slice> => {
+      const pids = d.nodes.map((n) => n.pid);
+      const before = cpuMs(pids);
+      const result = await runLoad(
         {
           url: d.url,
           connections: 50,
@@ -92,9 +129,12 @@ async function main() {
         },
         workDir,
       );
+      const requests = result.count;
+      return { ...result, cpuUsPerReq: requests > 0 ? ((cpuMs(pids) - before) * 1000) / requests : NaN };
+    };
     // Warm both up (JIT, caches) before anything counts.
     for (const d of deployments) await slice(d, 2);
-    const results: { a: LoadResult; b: LoadResult }[] = [];
+    const results: { a: Slice; b: Slice }[] = [];
     for (let round = 0; round < opts.rounds; round++) {
       // Alternate which goes first, so neither always follows the other.
       const [first, second] = round % 2 ? [1, 0] : [0, 1];
@@ -104,22 +144,28 @@ async function main() {
       results.push(pair);
       console.log(
         `round ${round + 1}: A ${pair.a.reqPerSec} req/s p99 ${pair.a.p99Ms} ms | B ${pair.b.reqPerSec} req/s ` +
-          `p99 ${pair.b.p99Ms} ms | B/A ${(pair.b.reqPerSec / pair.a.reqPerSec).toFixed(2)}`,
+          `p99 ${pair.b.p99Ms} ms | B/A ${(pair.b.reqPerSec / pair.a.reqPerSec).toFixed(2)} | CPU µs/req A ${pair.a.cpuUsPerReq.toFixed(0)} ` +
+          `B ${pair.b.cpuUsPerReq.toFixed(0)}`,
       );
     }
     const errors = results.reduce((n, r) => n + r.a.errors + r.a.non2xx + r.b.errors + r.b.non2xx, 0);
-    const fmtEnv = (e: NodeJS.ProcessEnv) =>
-      Object.entries(e)
-        .map(([k, v]) => `${k}=${v}`)
+    const fmtEnv = (e: NodeJS.ProcessEnv, build: string) =>
+      [build === "dist" ? "" : `build ${build}`, ...Object.entries(e).map(([k, v]) => `${k}=${v}`)]
+        .filter(Boolean)
         .join(" ") || "(defaults)";
     console.log(
       `\n${opts.scenario}, ${opts.rounds} rounds of ${opts.duration} s, load average ${os
         .loadavg()
         .map((v) => v.toFixed(1))
         .join(" ")}\n` +
-        `A ${fmtEnv(opts.a)}: median ${median(results.map((r) => r.a.reqPerSec))} req/s, p99 ${median(results.map((r) => r.a.p99Ms))} ms\n` +
-        `B ${fmtEnv(opts.b)}: median ${median(results.map((r) => r.b.reqPerSec))} req/s, p99 ${median(results.map((r) => r.b.p99Ms))} ms\n` +
-        `B/A median of per-round ratios: ${median(results.map((r) => r.b.reqPerSec / r.a.reqPerSec)).toFixed(2)}; errors + non-2xx: ${errors}`,
+        `A ${fmtEnv(opts.a, opts.builds.a)}: median ${median(results.map((r) => r.a.reqPerSec))} req/s, p99 ${median(results.map((r) => r.a.p99Ms))} ms, ` +
+        `CPU ${median(results.map((r) => r.a.cpuUsPerReq))} µs/req\n` +
+        `B ${fmtEnv(opts.b, opts.builds.b)}: median ${median(results.map((r) => r.b.reqPerSec))} req/s, p99 ${median(results.map((r) => r.b.p99Ms))} ms, ` +
+        `CPU ${median(results.map((r) => r.b.cpuUsPerReq))} µs/req\n` +
+        `B/A median of per-round ratios: req/s ${median(results.map((r) => r.b.reqPerSec / r.a.reqPerSec)).toFixed(2)}, ` +
+        `CPU per request ${median(results.map((r) => r.b.cpuUsPerReq / r.a.cpuUsPerReq)).toFixed(2)}\n` +
+        `B/A of the best rounds (the least disturbed): req/s ${(best(results, "b", "reqPerSec") / best(results, "a", "reqPerSec")).toFixed(2)}, ` +
+        `CPU per request ${(best(results, "b", "cpuUsPerReq") / best(results, "a", "cpuUsPerReq")).toFixed(2)}; errors + non-2xx: ${errors}`,
     );
   } finally {
     await Promise.all(deployments.map((d) => d.stop()));

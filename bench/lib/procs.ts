@@ -166,6 +166,8 @@ export interface AgoraOptions {
   env?: NodeJS.ProcessEnv;
   cpus?: string;
   nodeFlags?: string[];
+  /** The compiled build to run, relative to the repository (dist); bench/ab.ts compares two. */
+  build?: string;
 }
 
 export interface AgoraProc extends BenchProc {
@@ -178,8 +180,9 @@ export interface AgoraProc extends BenchProc {
  * metrics and health probes on (each node on ports of its own).
  */
 export async function spawnAgora(opts: AgoraOptions): Promise<AgoraProc> {
-  if (!fs.existsSync(path.join(ROOT, "dist/moleculer.config.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` first (`npm run bench` does)");
+  const build = opts.build ?? "dist";
+  if (!fs.existsSync(path.join(ROOT, build, "moleculer.config.js"))) {
+    throw new Error(`${build}/ is missing: run \`npm run build\` first (\`npm run bench\` does)`);
   }
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
@@ -196,7 +199,7 @@ export async function spawnAgora(opts: AgoraOptions): Promise<AgoraProc> {
     ...opts.env,
     ...agoraEnvOverrides,
   };
-  const proc = spawnNode(RUNNER, ["--config", "dist/moleculer.config.js"], { ...opts, env });
+  const proc = spawnNode(RUNNER, ["--config", path.join(build, "moleculer.config.js")], { ...opts, env });
   return Object.assign(proc, { url: opts.port ? `http://127.0.0.1:${opts.port}` : "" });
 }
 

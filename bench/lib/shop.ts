@@ -117,6 +117,8 @@ export async function deploy(opts: {
   namespace: string;
   transporter?: string | ((nodeIDs: string[]) => string);
   env?: NodeJS.ProcessEnv;
+  /** The compiled build its nodes run (dist). */
+  build?: string;
   /** True once the deployment serves what the scenario needs (default: a product read). */
   probe?: (url: string) => Promise<boolean>;
 }): Promise<Deployment> {
@@ -134,6 +136,7 @@ export async function deploy(opts: {
         port: n.services.includes("api") ? port : undefined,
         cpus: n.cpus,
         nodeFlags: n.nodeFlags,
+        build: opts.build,
         env: {
           NODE_ID: nodeIDs[i],
           DATA_DIR: dataCopy(opts.seed, opts.workDir, `${opts.namespace}-${n.name}`),
