@@ -13,6 +13,7 @@ import { ROOT } from "./lib/procs";
  *
  *   npx tsx bench/ab.ts --scenario S1|S2 --a KEY=VALUE --b KEY=VALUE [--rounds 6] [--duration 3]
  *   npx tsx bench/ab.ts --scenario S1 --a-build dist-before --b-build dist   # two builds of the code
+ *   ... --together --cpus 1   # both loaded at once (each by its own wrk), both pinned to core 1
  *
  * Starts both deployments side by side (same seed; the idle one costs
  * nothing) and alternates short load slices between them, A B A B ..., so
@@ -20,7 +21,12 @@ import { ROOT } from "./lib/procs";
  * median req/s and p99 of each and the B/A ratio per round, and the CPU time
  * the deployment's processes spent per request (from /proc, user + system):
  * on a machine shared with other jobs, req/s follows what the others do,
- * CPU per request much less.
+ * CPU per request much less. With --together both variants take load in the
+ * same seconds (each from its own wrk): whatever else runs hits both at the
+ * same instant, which on a machine at load average 20 to 40 is the only way
+ * a 5% difference shows. With --cpus both are pinned to the same core(s)
+ * (`taskset`), so the scheduler splits that core's time between them evenly
+ * and the req/s ratio is the inverse ratio of their costs per request.
  */
 
 function parse(argv: string[]) {
@@ -31,6 +37,8 @@ function parse(argv: string[]) {
     builds: { a: "dist", b: "dist" },
     rounds: 6,
     duration: 3,
+    together: false,
+    cpus: undefined as string | undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1] ?? "";
@@ -39,6 +47,10 @@ function parse(argv: string[]) {
       const [key, ...rest] = v.split("=");
       out[argv[i] === "--a" ? "a" : "b"][key] = rest.join("=");
     } else if (argv[i] === "--a-build" || argv[i] === "--b-build") out.builds[argv[i] === "--a-build" ? "a" : "b"] = v;
+    else if (argv[i] === "--together") {
+      out.together = true;
+      continue;
+    } else if (argv[i] === "--cpus") out.cpus = v;
     else if (argv[i] === "--rounds") out.rounds = Number(v);
     else if (argv[i] === "--duration") out.duration = Number(v);
     else continue;
@@ -80,12 +92,12 @@ function best(results: { a: Slice; b: Slice }[], variant: "a" | "b", field: "req
   return field === "reqPerSec" ? Math.max(...values) : Math.min(...values);
 }
 
-function layout(scenario: string, tag: string): NodeLayout[] {
-  if (scenario === "S1") return [{ name: `embedded-${tag}`, services: builtServices(ROOT) }];
+function layout(scenario: string, tag: string, cpus?: string): NodeLayout[] {
+  if (scenario === "S1") return [{ name: `embedded-${tag}`, services: builtServices(ROOT), cpus }];
   if (scenario === "S2") {
     return [
-      { name: `api-${tag}`, services: ["api"] },
-      { name: `catalog-${tag}`, services: ["catalog", "inventory"] },
+      { name: `api-${tag}`, services: ["api"], cpus },
+      { name: `catalog-${tag}`, services: ["catalog", "inventory"], cpus },
     ];
   }
   throw new Error(`A/B supports S1 and S2, not ${scenario}`);
@@ -105,7 +117,7 @@ async function main() {
     ] as const) {
       deployments.push(
         await deploy({
-          layout: layout(opts.scenario, tag),
+          layout: layout(opts.scenario, tag, opts.cpus),
           seed,
           workDir,
           logDir,
@@ -137,10 +149,16 @@ async function main() {
     const results: { a: Slice; b: Slice }[] = [];
     for (let round = 0; round < opts.rounds; round++) {
       // Alternate which goes first, so neither always follows the other.
-      const [first, second] = round % 2 ? [1, 0] : [0, 1];
-      const r1 = await slice(deployments[first], 0);
-      const r2 = await slice(deployments[second], 0);
-      const pair = first === 0 ? { a: r1, b: r2 } : { a: r2, b: r1 };
+      let pair: { a: Slice; b: Slice };
+      if (opts.together) {
+        const [a, b] = await Promise.all([slice(deployments[0], 0), slice(deployments[1], 0)]);
+        pair = { a, b };
+      } else {
+        const [first, second] = round % 2 ? [1, 0] : [0, 1];
+        const r1 = await slice(deployments[first], 0);
+        const r2 = await slice(deployments[second], 0);
+        pair = first === 0 ? { a: r1, b: r2 } : { a: r2, b: r1 };
+      }
       results.push(pair);
       console.log(
         `round ${round + 1}: A ${pair.a.reqPerSec} req/s p99 ${pair.a.p99Ms} ms | B ${pair.b.reqPerSec} req/s ` +
