@@ -1,5 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { Errors, type Context, type ServiceSchema } from "moleculer";
+import {
+  Errors,
+  type Context,
+  type Logger,
+  type Service,
+  type ServiceSettingSchema,
+  type ServiceSchema,
+} from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { Caller } from "../../contracts";
 import { checkAccess } from "../security/check-access";
@@ -10,6 +17,7 @@ import { closeServer } from "./close-server";
 import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
 import { fromHttpLayer, publicError } from "./public-error";
 import { answerMethod, type MatchingAlias } from "./request-guard";
+import { logsAt, memoizeDescription } from "./request-log";
 import { isNoEndpointError, retryAfterUnavailable, unavailableError } from "./unavailable";
 
 export type GatewayRequest = IncomingMessage & {
@@ -32,6 +40,8 @@ type AliasThis = {
   regenerateAllAutoAliases: { (): void; flush?: () => void };
 };
 const webMethods = ApiGateway.methods as Record<string, (this: unknown, ...a: unknown[]) => unknown>;
+type RequestLogSettings = { logRequest?: string | null; logResponse?: string | null; logResponseData?: string | null };
+type LogThis = { fullName: string; logger: Logger; settings: RequestLogSettings };
 
 /** The services with at least one reachable node. */
 function availableServices(registry: Registry): Set<string> {
@@ -90,7 +100,23 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       },
     },
 
+    created(this: Service<ServiceSettingSchema & RequestLogSettings>) {
+      // A request line at a level the logger drops is not formatted at all (request-log.ts).
+      const settings: RequestLogSettings = this.settings;
+      if (!logsAt(this.logger, this.fullName, settings.logRequest)) settings.logRequest = null;
+      if (!logsAt(this.logger, this.fullName, settings.logResponse)) settings.logResponse = null;
+    },
+
     methods: {
+      /** moleculer-web times and colours the line before it looks at the level. */
+      logResponse(this: LogThis, ...args: unknown[]) {
+        if (this.settings.logResponse || this.settings.logResponseData) webMethods.logResponse.apply(this, args);
+      },
+
+      createAlias(this: unknown, ...args: unknown[]) {
+        return memoizeDescription(webMethods.createAlias.apply(this, args) as object);
+      },
+
       /** Every path answers every method: 405 with Allow, OPTIONS with Allow (request-guard.ts). */
       httpHandler(
         this: { aliases: MatchingAlias[]; settings: { cors?: unknown } },
