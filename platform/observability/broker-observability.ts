@@ -2,6 +2,8 @@ import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
 import { config } from "../config";
 import { traceIdOf } from "./request-context";
+// Replaces Moleculer's per-action request metrics with the same series, cheaper (action-metrics.ts).
+import "./action-metrics";
 
 /**
  * Tracing, metrics and heartbeat options from the environment. Everything
