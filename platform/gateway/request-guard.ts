@@ -38,6 +38,14 @@ export function allowedMethods(aliases: readonly MatchingAlias[], url: string): 
   return [...methods].sort();
 }
 
+/** Whether an alias serves `method` on this path. */
+function servesMethod(aliases: readonly MatchingAlias[], url: string, method: string): boolean {
+  for (const alias of aliases) {
+    if ((alias.method === method || alias.method === "*") && alias.match(url)) return true;
+  }
+  return false;
+}
+
 /** The path moleculer-web matches aliases against: no query, no trailing slash. */
 function routedPath(req: IncomingMessage): string {
   let url = (req.url ?? "/").split("?")[0];
@@ -55,9 +63,13 @@ export function answerMethod(
   res: ServerResponse,
   corsPreflight: boolean,
 ): boolean {
-  const allowed = allowedMethods(aliases, routedPath(req));
-  if (allowed.length === 0) return false;
   const method = req.method ?? "GET";
+  const path = routedPath(req);
+  // Nearly every request: an alias serves this method on this path, so there is nothing to answer. Found
+  // without matching the path against the aliases of other methods or building the Allow list.
+  if (method !== "OPTIONS" && method !== "HEAD" && servesMethod(aliases, path, method)) return false;
+  const allowed = allowedMethods(aliases, path);
+  if (allowed.length === 0) return false;
   if (method === "OPTIONS") {
     if (corsPreflight && req.headers["access-control-request-method"]) return false;
     res.writeHead(204, { Allow: allowed.join(", "), "Content-Length": "0" });
