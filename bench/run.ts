@@ -202,6 +202,7 @@ async function main() {
     await nats?.stop();
   }
 
+  report.machine.loadAvgAtEnd = os.loadavg().map((v) => round(v));
   judge(results);
   report.scenarios = [...results.values()];
   fs.writeFileSync(path.join(resultsDir, "latest.json"), JSON.stringify(report, null, 2) + "\n");

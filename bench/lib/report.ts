@@ -30,7 +30,15 @@ export interface ScenarioResult {
 }
 
 export interface BenchReport {
-  machine: { cpus: number; cpuModel: string; memGb: number; os: string; loadAvgAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memGb: number;
+    os: string;
+    loadAvgAtStart: number[];
+    /** Other jobs on a shared machine move every number: the load average when the run ended. */
+    loadAvgAtEnd?: number[];
+  };
   node: string;
   date: string;
   mode: "full" | "quick" | "custom";
@@ -46,7 +54,9 @@ const fmt = (v: number | null | undefined, digits = 0) =>
 export function markdownTable(report: BenchReport): string {
   const lines = [
     `Measured ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGb} GB, ` +
-      `${report.machine.os}, Node ${report.node}; load average at start ${report.machine.loadAvgAtStart.join(" ")}; ` +
+      `${report.machine.os}, Node ${report.node}; load average at start ${report.machine.loadAvgAtStart.join(" ")}` +
+      (report.machine.loadAvgAtEnd ? `, at end ${report.machine.loadAvgAtEnd.join(" ")}` : "") +
+      "; " +
       `${report.durationSec} s per scenario (${report.mode}). Load generator wrk 4.1 on the same machine; "wrk alone" is what it reaches with the same settings against C1's bare server.` +
       (report.env
         ? ` Agora nodes ran with ${Object.entries(report.env)

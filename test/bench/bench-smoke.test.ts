@@ -40,6 +40,8 @@ describe("npm run bench", () => {
     const report = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8")) as BenchReport;
     expect(report.node).toBe(process.versions.node);
     expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.machine.loadAvgAtStart).toHaveLength(3);
+    expect(report.machine.loadAvgAtEnd).toHaveLength(3);
     expect(Number.isNaN(Date.parse(report.date))).toBe(false);
     expect(report.scenarios.map((s) => s.id)).toEqual(["C1", "S1"]);
     for (const s of report.scenarios) {
