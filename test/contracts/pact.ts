@@ -105,7 +105,7 @@ export async function answerOf(broker: ServiceBroker, metadata: MessageMetadata)
 export interface ProviderVerification {
   provider: string;
   /** Pact files to verify (every consumer of this provider). */
-  consumers: string[];
+  consumers: readonly string[];
   /** Puts the provider in each named state before the message is produced. */
   states: Record<string, () => Promise<unknown>>;
   /** Produces the message a description names, from its metadata in the pact (e.g. with answerOf). */

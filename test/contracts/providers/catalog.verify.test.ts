@@ -1,5 +1,6 @@
 import { ProviderNode } from "./provider";
 import { answerOf, verifyProvider } from "../pact";
+import { VERIFIED } from "../verifications";
 import { call, type Product } from "../../../contracts";
 
 /** The catalog against what cart, inventory and the Go recommendations node expect of it (its own inventory call is stubbed). */
@@ -10,7 +11,7 @@ describe("catalog honours its consumers' pacts", () => {
   it("catalog.get and catalog.list", () =>
     verifyProvider({
       provider: "catalog",
-      consumers: ["cart", "inventory", "recommendations"],
+      consumers: VERIFIED["catalog"],
       states: { "the demo catalog is seeded": () => node.fresh() },
       produce: async (metadata) => answerOf(await node.current(), metadata),
     }));
@@ -19,7 +20,7 @@ describe("catalog honours its consumers' pacts", () => {
     let created: Product | undefined;
     return verifyProvider({
       provider: "catalog-events",
-      consumers: ["inventory"],
+      consumers: VERIFIED["catalog-events"],
       states: { "a product is created": () => node.fresh() },
       produce: async () => {
         const broker = await node.current();

@@ -1,5 +1,6 @@
 import { call, type Caller } from "../../../contracts";
 import { answerOf, verifyProvider } from "../pact";
+import { VERIFIED } from "../verifications";
 import { CONTRACT_IDS, CONTRACT_ORDER } from "../states";
 import { ProviderNode } from "./provider";
 
@@ -27,7 +28,7 @@ describe("inventory honours its consumers' pacts", () => {
   it("availability, reserve, release, commit", () =>
     verifyProvider({
       provider: "inventory",
-      consumers: ["catalog", "orders"],
+      consumers: VERIFIED["inventory"],
       states: {
         "the contract product has 5 units available": () => stock(5),
         "the contract product has 1 unit available": () => stock(1),

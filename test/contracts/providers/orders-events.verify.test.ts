@@ -4,6 +4,7 @@ import { checkout } from "../../../services/orders/domain/checkout.saga";
 import { OrderStore } from "../../../services/orders/store";
 import { CARD, DECLINED, FakeShop, USER } from "../../helpers/fake-shop";
 import { verifyProvider, type MessageMetadata } from "../pact";
+import { VERIFIED } from "../verifications";
 
 /**
  * The order events, as the real checkout saga announces them (over the fake
@@ -42,7 +43,7 @@ describe("orders' events honour their consumers' pacts", () => {
   it("order.confirmed and order.failed", () =>
     verifyProvider({
       provider: "orders-events",
-      consumers: ["notifications", "recommendations"],
+      consumers: VERIFIED["orders-events"],
       states: { "an order is confirmed": async () => undefined, "an order is declined": async () => undefined },
       produce: (metadata) => announced(metadata),
     }));

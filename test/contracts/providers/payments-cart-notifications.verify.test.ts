@@ -1,6 +1,7 @@
 import { call, type Caller } from "../../../contracts";
 import { CARD } from "../../helpers/fake-shop";
 import { answerOf, verifyProvider } from "../pact";
+import { VERIFIED } from "../verifications";
 import { CONTRACT_IDS, CONTRACT_ORDER } from "../states";
 import { ProviderNode } from "./provider";
 
@@ -28,7 +29,7 @@ describe("payments, cart and notifications honour the orders pacts", () => {
   it("payments.charge, payments.get, payments.refund", () =>
     verifyProvider({
       provider: "payments",
-      consumers: ["orders"],
+      consumers: VERIFIED["payments"],
       states: {
         "no payment exists for the contract order": () => payments.fresh(),
         "the contract order was charged": async () => {
@@ -47,7 +48,7 @@ describe("payments, cart and notifications honour the orders pacts", () => {
   it("cart.snapshot, cart.empty", () =>
     verifyProvider({
       provider: "cart",
-      consumers: ["orders"],
+      consumers: VERIFIED["cart"],
       states: {
         "the contract user has 2 of the contract product in the cart": async () => {
           const broker = await cart.fresh();
@@ -65,7 +66,7 @@ describe("payments, cart and notifications honour the orders pacts", () => {
   it("notifications.record", () =>
     verifyProvider({
       provider: "notifications",
-      consumers: ["orders"],
+      consumers: VERIFIED["notifications"],
       states: { "no notification exists for the contract order": () => notifications.fresh() },
       produce: async (metadata) => answerOf(await notifications.current(), metadata),
     }));
