@@ -81,7 +81,19 @@ function judge(results: Map<string, ScenarioResult>): void {
   set("S1", "≥ 0.40 × C1", (s) => s.ratioToCeiling !== null && s.ratioToCeiling >= 0.4 && zero(s));
   set("S1-list", "≥ 0.5 × S1", (s) => (s1?.reqPerSec ? s.reqPerSec! >= 0.5 * s1.reqPerSec && zero(s) : null));
   const noMetrics = get("S1-nometrics");
-  if (noMetrics?.reqPerSec && s1?.reqPerSec) {
+  const mc = noMetrics?.metricsCost;
+  if (noMetrics && mc) {
+    noMetrics.note =
+      `Metrics on cost ${round(mc.cpuShare * 100, 1)}% of S1's CPU per request (${mc.cpuUsPerReqOn} µs on, ` +
+      `${mc.cpuUsPerReqOff} µs off; medians of ${mc.rounds} alternating ${mc.sliceSec} s slices each, ` +
+      `against a metrics-on twin of S1 started beside it). req/s in the same slices: ${mc.reqPerSecOn} on, ` +
+      `${mc.reqPerSecOff} off (${round(mc.reqPerSecShare * 100, 1)}% fewer with metrics, median of the per-round ratios).`;
+    set(
+      "S1-nometrics",
+      `metrics on cost ≤ 10% of S1 (${round(mc.cpuShare * 100, 1)}% of CPU per request)`,
+      (s) => mc.cpuShare <= 0.1 && mc.errors === 0 && zero(s),
+    );
+  } else if (noMetrics?.reqPerSec && s1?.reqPerSec) {
     const cost = round(1 - s1.reqPerSec / noMetrics.reqPerSec);
     noMetrics.note = `Metrics on cost ${round(cost * 100, 1)}% of S1's throughput (S1 ${s1.reqPerSec} req/s with, ${noMetrics.reqPerSec} without).`;
     set("S1-nometrics", "metrics on cost ≤ 10% of S1", (s) => cost <= 0.1 && zero(s));

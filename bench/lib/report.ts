@@ -26,6 +26,21 @@ export interface ScenarioResult {
   rssMb?: Record<string, number | null>;
   /** S2-stale: ms from a write's answer on one gateway until another serves the new value. */
   staleMs?: { writes: number; p50: number; p99: number; max: number };
+  /**
+   * S1-nometrics: metrics on against off in alternating slices; the cost is
+   * 1 − (CPU per request off ÷ on), the median of the per-round ratios.
+   */
+  metricsCost?: {
+    rounds: number;
+    sliceSec: number;
+    cpuUsPerReqOn: number;
+    cpuUsPerReqOff: number;
+    cpuShare: number;
+    reqPerSecOn: number;
+    reqPerSecOff: number;
+    reqPerSecShare: number;
+    errors: number;
+  };
   note?: string;
 }
 
