@@ -42,7 +42,14 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
       const timeout = config.MONGO_CONNECT_TIMEOUT_MS;
       return new MongoAdapter(
         config.MONGO_URI ?? "",
-        { useUnifiedTopology: true, connectTimeoutMS: timeout, serverSelectionTimeoutMS: timeout },
+        {
+          connectTimeoutMS: timeout,
+          serverSelectionTimeoutMS: timeout,
+          // The driver's default ("auto") streams server monitoring over an awaitable hello (MongoDB 4.4+).
+          // The MongoDB-wire test server answers that hello without moreToCome, the driver then clears its
+          // pool and fails the operations in flight; polling works on both (docs/stores.md).
+          serverMonitoringMode: "poll",
+        },
         dbName,
       );
     }

@@ -30,7 +30,7 @@ describe("MongoAdapter.connect against a server that never answers", () => {
     async () => {
       const adapter = new MongoAdapter(
         `mongodb://agora:not-for-logs@127.0.0.1:${port}/?authSource=admin`,
-        { useUnifiedTopology: true },
+        {},
         "agora_catalog",
       );
       const error = await adapter.connect().then(
