@@ -23,7 +23,7 @@ import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
 import { closeServer } from "./platform/gateway/close-server";
 import { ActionAccessMiddleware } from "./platform/security/access-middleware";
-import { isNoEndpointError, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
+import { isNoEndpointError, refusedByLeavingNode, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
 
 /**
  * Broker options, shared by every Agora node. The settings come from
@@ -95,14 +95,16 @@ const brokerOptions: BrokerOptions = {
   // action that changes state is idempotent by key (orderId, sku, email), so a
   // retried call cannot apply twice. Not "no node offers it" (service not
   // found / not available): waiting 0.7 s in retries would only delay the 503
-  // that tells the client to come back (docs/fault-isolation.md).
+  // that tells the client to come back (docs/fault-isolation.md). Except a
+  // node that refused the call because it is leaving: another replica may take it.
   retryPolicy: {
     enabled: true,
     retries: 3,
     delay: 100,
     maxDelay: 1000,
     factor: 2,
-    check: (err: Error) => !!(err as Errors.MoleculerRetryableError).retryable && !isNoEndpointError(err),
+    check: (err: Error) =>
+      !!(err as Errors.MoleculerRetryableError).retryable && (!isNoEndpointError(err) || refusedByLeavingNode(err)),
   },
 
   // Spread calls round-robin over all instances, but use a local instance when

@@ -31,7 +31,8 @@ USER agora
 VOLUME /data
 # 3001 /healthz + /readyz, 3030 Prometheus /metrics
 EXPOSE 3001 3030
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+# Long timeout and start period: on a busy host Docker's exec of the check alone took seconds (docker/Dockerfile).
+HEALTHCHECK --interval=10s --timeout=30s --start-period=120s --retries=3 \
   CMD ["/usr/local/bin/recommendations", "probe"]
 # The binary is PID 1: `docker stop`'s SIGTERM makes it leave the cluster gracefully.
 STOPSIGNAL SIGTERM

@@ -6,8 +6,11 @@
  * list is printed and the run stops. `--check` only reports what is missing.
  * Plain JavaScript: it runs before anything is installed, on the system's Node.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ensureNpmDependencies } from "./npm-deps.mjs";
 
 /** What the suites need beyond npm, and the Debian package that provides it (docs/testing.md). */
@@ -28,7 +31,23 @@ export const PREREQUISITES = [
     need: "docker-compose",
     has: () => onPath("docker-compose"),
     pkg: "docker-compose",
-    why: "checks the compose file",
+    why: "checks the compose file, runs the stack in test/docker",
+  },
+  // The Docker engine is installed (and started) only as root, as on CI: a
+  // developer's machine without one reports test/docker as skipped instead.
+  {
+    need: "a Docker engine",
+    has: () => onPath("dockerd"),
+    pkg: "docker.io",
+    why: "test/docker: the shop on real containers",
+    rootOnly: true,
+  },
+  {
+    need: "debootstrap",
+    has: () => onPath("debootstrap"),
+    pkg: "debootstrap",
+    why: "npm run images:local: the Debian base image (no image registry needed)",
+    rootOnly: true,
   },
   {
     need: "Chromium",
@@ -60,7 +79,11 @@ function sh(command, args) {
   }
 }
 
-const missing = PREREQUISITES.filter((p) => !p.has());
+const root = process.getuid?.() === 0;
+const absent = PREREQUISITES.filter((p) => !p.has());
+const missing = absent.filter((p) => root || !p.rootOnly);
+for (const p of absent.filter((a) => !missing.includes(a)))
+  console.log(`npm test: no ${p.need} (Debian package ${p.pkg}, installed only as root): ${p.why} is skipped`);
 if (missing.length > 0) {
   const packages = missing.map((p) => p.pkg);
   console.log("npm test needs programs this machine lacks:");
@@ -70,7 +93,6 @@ if (missing.length > 0) {
     console.error("No apt-get here: install them with your package manager, then run npm test again.");
     process.exit(1);
   }
-  const root = process.getuid?.() === 0;
   if (!root && !onPath("sudo")) {
     console.error(`Installing them needs root: run as root, or: apt-get install -y ${packages.join(" ")}`);
     process.exit(1);
@@ -85,4 +107,35 @@ if (missing.length > 0) {
   process.exit(0);
 }
 
+/** `docker info` answers: an engine runs and this user may use it. */
+function engineAnswers() {
+  return (
+    spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore", timeout: 30_000 }).status === 0
+  );
+}
+
+/**
+ * As root with Docker installed but no engine running (a fresh CI machine):
+ * start dockerd in the background and wait until it answers. Otherwise
+ * test/docker reports itself skipped, with the reason.
+ */
+async function startEngine() {
+  if (process.argv.includes("--check") || !onPath("docker") || engineAnswers()) return;
+  if (!root || !onPath("dockerd")) {
+    console.log("npm test: no Docker engine answers `docker info`: test/docker will be reported as skipped");
+    return;
+  }
+  const log = path.join(os.tmpdir(), "agora-dockerd.log");
+  console.log(`npm test: starting the Docker engine (dockerd, log in ${log})`);
+  const out = fs.openSync(log, "a");
+  spawn("dockerd", [], { detached: true, stdio: ["ignore", out, out] }).unref();
+  for (let waited = 0; waited < 120; waited++) {
+    if (engineAnswers()) return;
+    await sleep(1000);
+  }
+  console.error(`npm test: dockerd did not answer within 120 s (see ${log})`);
+  process.exit(1);
+}
+
+await startEngine();
 ensureNpmDependencies();

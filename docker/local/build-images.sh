@@ -7,6 +7,7 @@
 #   agora-local/debian:bookworm   debootstrap minbase + the host's CA bundle
 #   agora-local/node:24           + Node 24 (the node devDependency) and npm
 #   agora:latest                  docker/Dockerfile on agora-local/node:24
+#   agora-recommendations:latest  docker/recommendations.Dockerfile (Go) on agora-local/debian:bookworm
 #   agora-local/nats:2.9          Debian's nats-server
 #   agora-local/nginx:1.22        Debian's nginx-light
 #   agora-local/prometheus:2.42   Debian's prometheus
@@ -111,6 +112,11 @@ want agora && {
   log "$AGORA_TAG from docker/Dockerfile"
   build -t "$AGORA_TAG" --build-arg "NODE_IMAGE=$NODE" ${AGORA_VERSION:+--build-arg "AGORA_VERSION=$AGORA_VERSION"} \
     -f "$ROOT/docker/Dockerfile" "$ROOT"
+}
+want recommendations && {
+  log "agora-recommendations:latest from docker/recommendations.Dockerfile"
+  build -t agora-recommendations:latest --build-arg "DEBIAN_IMAGE=$DEBIAN" \
+    -f "$ROOT/docker/recommendations.Dockerfile" "$ROOT"
 }
 want nats && package_image nats:2.9
 want nginx && package_image nginx:1.22

@@ -11,7 +11,10 @@ import type { ActionHandler, Context, Middleware, ServiceBroker } from "molecule
  * waiting on it are rejected as retryable, so the retry policy sends them to
  * another replica. A node that was only slow answers the ping and is left
  * alone; one dropped wrongly (its event loop stalled longer than the ping
- * timeout) rejoins at its next heartbeat.
+ * timeout) rejoins at its next heartbeat. A node is dropped only when another
+ * node offers the waiting call's action: with no replica to retry on, a drop
+ * cannot help the call, and a wrong one (pings are slow on a busy host) would
+ * turn the only replica of a service away until its next heartbeat.
  *
  * Cost: nothing for calls answered within `afterMs`; one ping (two small NATS
  * messages) per slower call's node, at most one in flight per node.
@@ -26,14 +29,20 @@ export function deadNodeProbe({ afterMs, timeoutMs }: DeadNodeProbeOptions): Mid
   /** One ping in flight per node, shared by every call waiting on it. */
   const probing = new Set<string>();
 
-  function probe(nodeID: string, waitedMs: number): void {
+  /** Another node offers the action, so a call dropped from `nodeID` has somewhere to go. */
+  function hasOtherReplica(actionName: string, nodeID: string): boolean {
+    const list = broker.registry.getActionEndpoints(actionName);
+    return !!list?.endpoints.some((ep) => ep.node.id !== nodeID && ep.isAvailable);
+  }
+
+  function probe(nodeID: string, actionName: string, waitedMs: number): void {
     if (probing.has(nodeID)) return;
     probing.add(nodeID);
     broker
       .ping(nodeID, timeoutMs)
       .then((pong) => {
         const node = broker.registry.nodes.get(nodeID);
-        if (pong || !node?.available) return;
+        if (pong || !node?.available || !hasOtherReplica(actionName, nodeID)) return;
         broker.logger.warn(
           `Node '${nodeID}' did not answer a ping within ${timeoutMs} ms while a call waited ${waitedMs} ms on it: ` +
             "dropped now, its calls retried elsewhere (it rejoins at its next heartbeat if alive).",
@@ -53,8 +62,9 @@ export function deadNodeProbe({ afterMs, timeoutMs }: DeadNodeProbeOptions): Mid
       return function (this: ThisParameterType<ActionHandler>, ctx: Context) {
         const nodeID = ctx.nodeID;
         const call = next.call(this, ctx);
-        if (!nodeID) return call;
-        const timer = setTimeout(() => probe(nodeID, afterMs), afterMs);
+        const actionName = ctx.action?.name;
+        if (!nodeID || !actionName) return call;
+        const timer = setTimeout(() => probe(nodeID, actionName, afterMs), afterMs);
         return call.finally(() => clearTimeout(timer));
       };
     },

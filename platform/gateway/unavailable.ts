@@ -34,6 +34,16 @@ export function isNoEndpointError(err: ErrorLike | null | undefined): boolean {
   return err.name === "ServiceUnavailableError" && err.code === 503 && err.type !== UNAVAILABLE_TYPE;
 }
 
+/**
+ * A node that is shutting down refused the call ("not available on '<node>'"):
+ * it sent its empty service list before stopping, but a busy caller can pick it
+ * until that arrives. Another replica can take the call, so it is retried,
+ * unlike "no node offers it" found by the caller's own registry.
+ */
+export function refusedByLeavingNode(err: ErrorLike | null | undefined): boolean {
+  return err?.type === "SERVICE_NOT_AVAILABLE" && !!(err.data as { nodeID?: unknown } | undefined)?.nodeID;
+}
+
 /** The service named in a no-endpoint error (`data.action` is "svc.action"), if any. */
 function serviceOf(err: ErrorLike): string | undefined {
   const action = (err.data as { action?: unknown } | undefined)?.action;
