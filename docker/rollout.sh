@@ -17,7 +17,13 @@
 # containers ${AGORA_IMAGE:-agora:latest}: once every service runs <image>,
 # export AGORA_IMAGE=<image> so that `up` does not bring the old one back.
 set -euo pipefail
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--compose" ]; then
+  shift
+  if docker compose version >/dev/null 2>&1; then exec docker compose "$@"; else exec docker-compose "$@"; fi
+fi
 
 service=${1:-}
 image=${2:-}
@@ -29,8 +35,13 @@ export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-agora}
 export COMPOSE_FILE=${COMPOSE_FILE:-docker/docker-compose.yml}
 timeout=${ROLLOUT_HEALTH_TIMEOUT:-120}
 
-compose() {
-  if docker compose version >/dev/null 2>&1; then docker compose "$@"; else docker-compose "$@"; fi
+# Rollouts of several services may run side by side. Compose lists every
+# container of the project and then inspects each, so one removed by another
+# rollout in between fails its `up` ("No such container"): the commands that
+# add or remove containers take turns, per project (flock, where there is one).
+lock=${TMPDIR:-/tmp}/agora-rollout-$COMPOSE_PROJECT_NAME.lock
+exclusive() {
+  if command -v flock >/dev/null; then flock "$lock" "$@"; else "$@"; fi
 }
 log() { printf '[rollout %s] %s\n' "$service" "$*" >&2; }
 # Running containers of the service (not `run` one-offs), oldest first. Both
@@ -53,8 +64,8 @@ log "${#old[@]} container(s) to replace with $image"
 for container in "${old[@]}"; do
   before=$(running)
   count=$(echo "$before" | wc -l)
-  AGORA_IMAGE=$image compose up -d --no-deps --no-recreate --no-build --scale "$service=$((count + 1))" "$service" \
-    2>&1 | sed 's/^/  /' >&2
+  AGORA_IMAGE=$image exclusive bash "$self" --compose up -d --no-deps --no-recreate --no-build \
+    --scale "$service=$((count + 1))" "$service" 2>&1 | sed 's/^/  /' >&2
   new=$(comm -13 <(echo "$before" | sort) <(running | sort) | head -n1)
   [ -n "$new" ] || { log "compose started no new container"; exit 1; }
   log "started $(short "$new"), waiting until it is healthy"
@@ -70,7 +81,7 @@ for container in "${old[@]}"; do
     waited=$((waited + 1))
   done
   log "$(short "$new") healthy after ${waited}s; stopping $(short "$container")"
-  docker stop "$container" >/dev/null
-  docker rm "$container" >/dev/null
+  exclusive docker stop "$container" >/dev/null
+  exclusive docker rm "$container" >/dev/null
 done
 log "done: ${#old[@]} container(s) run $image"

@@ -4,6 +4,8 @@
  * programs are installed with apt-get, after saying which and why (as root
  * directly, otherwise through sudo, which asks for a password); elsewhere the
  * list is printed and the run stops. `--check` only reports what is missing.
+ * `--docker` (npm run test:docker) adds what test/docker needs: as root, the
+ * Docker engine and debootstrap are installed and dockerd is started.
  * Plain JavaScript: it runs before anything is installed, on the system's Node.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -33,21 +35,21 @@ export const PREREQUISITES = [
     pkg: "docker-compose",
     why: "checks the compose file, runs the stack in test/docker",
   },
-  // The Docker engine is installed (and started) only as root, as on CI: a
-  // developer's machine without one reports test/docker as skipped instead.
+  // With --docker only, and only as root (as on CI): a developer's machine
+  // without an engine reports test/docker as skipped instead.
   {
     need: "a Docker engine",
     has: () => onPath("dockerd"),
     pkg: "docker.io",
     why: "test/docker: the shop on real containers",
-    rootOnly: true,
+    docker: true,
   },
   {
     need: "debootstrap",
     has: () => onPath("debootstrap"),
     pkg: "debootstrap",
     why: "npm run images:local: the Debian base image (no image registry needed)",
-    rootOnly: true,
+    docker: true,
   },
   {
     need: "Chromium",
@@ -80,8 +82,9 @@ function sh(command, args) {
 }
 
 const root = process.getuid?.() === 0;
-const absent = PREREQUISITES.filter((p) => !p.has());
-const missing = absent.filter((p) => root || !p.rootOnly);
+const withDocker = process.argv.includes("--docker");
+const absent = PREREQUISITES.filter((p) => !p.has() && (withDocker || !p.docker));
+const missing = absent.filter((p) => root || !p.docker);
 for (const p of absent.filter((a) => !missing.includes(a)))
   console.log(`npm test: no ${p.need} (Debian package ${p.pkg}, installed only as root): ${p.why} is skipped`);
 if (missing.length > 0) {
@@ -120,7 +123,7 @@ function engineAnswers() {
  * test/docker reports itself skipped, with the reason.
  */
 async function startEngine() {
-  if (process.argv.includes("--check") || !onPath("docker") || engineAnswers()) return;
+  if (!withDocker || process.argv.includes("--check") || !onPath("docker") || engineAnswers()) return;
   if (!root || !onPath("dockerd")) {
     console.log("npm test: no Docker engine answers `docker info`: test/docker will be reported as skipped");
     return;
