@@ -24,11 +24,25 @@ export interface MatchingAlias {
   match(url: string): object | false;
 }
 
+/**
+ * Whether the alias serves this path. match() throws for a parameter that is
+ * not valid percent-encoding (/products/%E0%A4%A): the path is still the
+ * alias's, and moleculer-web answers the request itself with a 400. Thrown
+ * here, outside any request handler, it ended the process.
+ */
+function servesPath(alias: MatchingAlias, url: string): boolean {
+  try {
+    return alias.match(url) !== false;
+  } catch {
+    return true;
+  }
+}
+
 /** The methods some alias serves on this path, HEAD and OPTIONS included; empty when no alias matches it. */
 export function allowedMethods(aliases: readonly MatchingAlias[], url: string): string[] {
   const methods = new Set<string>();
   for (const alias of aliases) {
-    if (!alias.match(url)) continue;
+    if (!servesPath(alias, url)) continue;
     if (alias.method === "*") return ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
     methods.add(alias.method);
   }

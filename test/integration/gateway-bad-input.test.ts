@@ -172,6 +172,19 @@ describe("every route answers every method", () => {
     expect(res.text).toBe("");
   });
 
+  it.each([
+    ["GET", 400],
+    ["DELETE", 400],
+    ["PUT", 405],
+  ])(
+    "%s with a path parameter that is not valid percent-encoding → %d, and the node answers on",
+    async (method, status) => {
+      const res = await request(node.url, method, "/api/v1/products/%E0%A4%A", { token: admin });
+      expectJsonError(res, status);
+      expect((await request(node.url, "GET", "/healthz")).status).toBe(200);
+    },
+  );
+
   it("an unknown path is still a 404", async () => {
     expectJsonError(await request(node.url, "DELETE", "/api/v1/nothing-here"), 404);
   });
