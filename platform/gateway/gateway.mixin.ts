@@ -13,6 +13,7 @@ import { checkAccess } from "../security/check-access";
 import { AUTH_ACTIONS, retryAfterSeconds } from "./auth-rate-limit";
 import { bearerToken, invalidToken } from "./bearer";
 import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
+import { answerClientErrors } from "./client-errors";
 import { closeServer } from "./close-server";
 import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
 import { fromHttpLayer, publicError } from "./public-error";
@@ -211,6 +212,12 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       reformatError(err: Parameters<typeof publicError>[0]) {
         return publicError(err);
       },
+    },
+
+    // After moleculer-web's own created(), which makes the server.
+    created() {
+      const server: Server | undefined = this.server;
+      if (server) answerClientErrors(server);
     },
 
     // Runs before moleculer-web's own stopped(), which would wait on open connections forever.

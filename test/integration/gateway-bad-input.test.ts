@@ -185,6 +185,12 @@ describe("every route answers every method", () => {
     },
   );
 
+  it("headers over Node's 16 KB limit → 431 with a JSON error (Node's own answer has no body)", async () => {
+    const res = await request(node.url, "GET", "/api/v1/products", { headers: { "x-huge": "h".repeat(20_000) } });
+    expectJsonError(res, 431);
+    expect(res.body).toMatchObject({ type: "HEADERS_TOO_LARGE" });
+  });
+
   it("an unknown path is still a 404", async () => {
     expectJsonError(await request(node.url, "DELETE", "/api/v1/nothing-here"), 404);
   });
