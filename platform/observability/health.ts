@@ -142,7 +142,8 @@ export function liveness(broker: ServiceBroker) {
  * for a request, or returns false for any other path.
  */
 export function answerProbe(broker: ServiceBroker, req: http.IncomingMessage, res: http.ServerResponse): boolean {
-  const path = (req.url ?? "").split("?")[0];
+  // "/healthz/" too: the gateway routes it to the probe (moleculer-web ignores a trailing slash).
+  const path = (req.url ?? "").split("?")[0].replace(/(.)\/$/, "$1");
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const send = (status: number, body: object) => {
     res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });

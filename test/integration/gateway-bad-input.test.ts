@@ -185,6 +185,13 @@ describe("every route answers every method", () => {
     },
   );
 
+  it.each(["/healthz", "/readyz"])("%s/ (trailing slash) answers as without the slash", async (path) => {
+    const plain = await request(node.url, "GET", path);
+    const slash = await request(node.url, "GET", `${path}/`);
+    expect(slash.status).toBe(plain.status);
+    expect(slash.body).toMatchObject({ status: (plain.body as { status: string }).status });
+  });
+
   it("headers over Node's 16 KB limit → 431 with a JSON error (Node's own answer has no body)", async () => {
     const res = await request(node.url, "GET", "/api/v1/products", { headers: { "x-huge": "h".repeat(20_000) } });
     expectJsonError(res, 431);

@@ -43,7 +43,9 @@ async function statusDenied(req: Req): Promise<number | null> {
 }
 
 function probe(this: Gateway, req: IncomingMessage, res: ServerResponse) {
-  answerProbe(this.broker, req, res);
+  // Never leave a request unanswered: one the probe does not take waits forever and holds up shutdown.
+  if (!answerProbe(this.broker, req, res))
+    sendJson(res, 404, { name: "NotFoundError", message: "Not found", code: 404 });
 }
 
 export const statusAliases = {
