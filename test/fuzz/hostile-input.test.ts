@@ -49,7 +49,7 @@ function send(r: HostileRequest): Promise<Answer> {
   if (r.body) headers["content-length"] = String(r.body.length);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, method: r.method, path: r.target, headers, agent: false, timeout: 30_000 },
+      { host: "127.0.0.1", port, method: r.method, path: r.target, headers, agent: false, timeout: 15_000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -59,7 +59,7 @@ function send(r: HostileRequest): Promise<Answer> {
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error("no answer within 30 s")));
+    req.on("timeout", () => req.destroy(new Error("no answer within 15 s")));
     req.on("error", reject);
     req.end(r.body);
   });

@@ -145,7 +145,7 @@ const protoValue = fc
   .map(([key, v]) => objectOf([[key, v]]));
 
 const deepValue = fc
-  .tuple(fc.integer({ min: 2, max: 5_000 }), leaf, fc.boolean())
+  .tuple(fc.integer({ min: 2, max: 1_000 }), leaf, fc.boolean())
   .map(([depth, inner, asArray]) => nestedValue(depth, inner, asArray));
 
 const wideValue = fc.integer({ min: 100, max: 5_000 }).map((n) => Array.from({ length: n }, (_, i) => i));
