@@ -30,7 +30,8 @@ const MALFORMED = {
   message: "The request is not valid HTTP",
 };
 
-export function clientErrorResponse(code: string | undefined): string {
+/** A HEAD request's answer has no body (the client would read one as garbage after it). */
+export function clientErrorResponse(code: string | undefined, head = false): string {
   const { status, reason, type, message } = (code && REFUSALS[code]) || MALFORMED;
   const body = JSON.stringify({ name: "ClientError", message, code: status, type });
   return (
@@ -38,7 +39,7 @@ export function clientErrorResponse(code: string | undefined): string {
     "Content-Type: application/json; charset=utf-8\r\n" +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     "Connection: close\r\n\r\n" +
-    body
+    (head ? "" : body)
   );
 }
 
@@ -55,7 +56,9 @@ export function answerClientErrors(server: Server): void {
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
     // A client that went away hears nothing.
     if (err.code === "ECONNRESET" || !socket.writable || answering.has(socket)) return void socket.destroy();
-    socket.end(clientErrorResponse(err.code));
+    // The bytes that failed to parse; they start with the request line when it came in the same read.
+    const raw = (err as { rawPacket?: Buffer }).rawPacket;
+    socket.end(clientErrorResponse(err.code, raw?.subarray(0, 5).toString("latin1") === "HEAD "));
     // Read and drop what the client is still sending (the rest of its huge
     // headers): closing with unread bytes resets the connection, and the
     // client would lose the answer. A client that never stops sending is cut.
