@@ -20,7 +20,7 @@ import { describeRequest, hostileRequest, operationsOf, type HostileRequest, typ
  * FUZZ_SEED replays a run (the seed is printed); FUZZ_RUNS sets the number of requests.
  */
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261130;
-const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 300;
+const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 600;
 const ROOT = path.resolve(__dirname, "../..");
 const ALL = ["api", "users", "catalog", "inventory", "cart", "payments", "orders", "notifications", "web"];
 const ADMIN = { email: "fuzz-admin@example.com", password: "fuzz-admin-password" };
