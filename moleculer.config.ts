@@ -10,6 +10,7 @@ import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
 import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
 import { deadNodeProbe } from "./platform/core/dead-node-probe";
+import { stopBackstop } from "./platform/core/stop-backstop";
 import {
   heartbeatFromEnv,
   metricsFromEnv,
@@ -63,6 +64,7 @@ const production = config.NODE_ENV === "production";
 const healthServers = new WeakMap<ServiceBroker, Server>();
 // The REPL shows its prompt once start-up has stopped logging (dev/repl-prompt.ts).
 const logActivity = new LogActivity();
+const STOP_MARGIN_MS = 5_000;
 
 const brokerOptions: BrokerOptions = {
   namespace: config.NAMESPACE,
@@ -177,6 +179,10 @@ const brokerOptions: BrokerOptions = {
     RequestRateMiddleware,
     UntracedInternalEventsMiddleware,
     ActionAccessMiddleware(),
+    // A stop still under way SHUTDOWN_TIMEOUT + 5 s after SIGTERM/SIGINT ends the process with code 1,
+    // saying what it waited for: the broker waits for calls in flight up to SHUTDOWN_TIMEOUT, and
+    // cuts the gateway's and probes' connections after it; the rest takes well under a second.
+    stopBackstop({ afterMs: config.SHUTDOWN_TIMEOUT + STOP_MARGIN_MS }),
   ],
 
   // $node.observe on every node (for /status); a getter, because Moleculer

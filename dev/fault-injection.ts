@@ -11,6 +11,7 @@ import { config } from "../platform/config";
  *   inventory.reserve=crash      the process kills itself when the action is called
  *   payments.charge=delay:5000   the action answers normally, 5000 ms late (a slow service)
  *   crash=orders:after-charge    the process kills itself at that saga step (faultPoint)
+ *   hang-stop=catalog            the service's stop never finishes (the stop backstop's test)
  *
  * FAULTS_FILE names a file holding more rules, read again at every call: a
  * test starts and ends an outage in a node that keeps running (a circuit
@@ -24,10 +25,11 @@ type ActionFault = { kind: "error"; code: number } | { kind: "crash" } | { kind:
 export interface FaultRules {
   actions: Map<string, ActionFault>;
   crashPoints: Set<string>;
+  hangStops: Set<string>;
 }
 
 export function parseFaults(spec: string | undefined): FaultRules {
-  const rules: FaultRules = { actions: new Map(), crashPoints: new Set() };
+  const rules: FaultRules = { actions: new Map(), crashPoints: new Set(), hangStops: new Set() };
   // A file may put one rule per line.
   for (const part of (spec ?? "").split(/[,\n]/).map((s) => s.trim())) {
     if (!part) continue;
@@ -37,6 +39,8 @@ export function parseFaults(spec: string | undefined): FaultRules {
     const fault = part.slice(eq + 1).trim();
     if (name === "crash") {
       rules.crashPoints.add(fault);
+    } else if (name === "hang-stop") {
+      rules.hangStops.add(fault);
     } else if (fault === "crash") {
       rules.actions.set(name, { kind: "crash" });
     } else if (/^delay:\d+$/.test(fault)) {
@@ -108,6 +112,11 @@ export function faultInjection(
       rules = ruleSource(spec, file, (text) =>
         broker.logger.warn(`Fault injection: ${file} now says: ${text || "(no faults)"}`),
       );
+    },
+    async serviceStopped(service: Service) {
+      if (!rules().hangStops.has(service.name)) return;
+      service.logger.warn(`Fault injection: '${service.name}' will never finish stopping.`);
+      await new Promise<void>(() => {});
     },
     localAction(next, action) {
       const name = action.name as string;

@@ -106,6 +106,9 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       const settings: RequestLogSettings = this.settings;
       if (!logsAt(this.logger, this.fullName, settings.logRequest)) settings.logRequest = null;
       if (!logsAt(this.logger, this.fullName, settings.logResponse)) settings.logResponse = null;
+      // After moleculer-web's own created(), which makes the server.
+      const server: Server | undefined = (this as { server?: Server }).server;
+      if (server) answerClientErrors(server);
     },
 
     methods: {
@@ -212,12 +215,6 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
       reformatError(err: Parameters<typeof publicError>[0]) {
         return publicError(err);
       },
-    },
-
-    // After moleculer-web's own created(), which makes the server.
-    created() {
-      const server: Server | undefined = this.server;
-      if (server) answerClientErrors(server);
     },
 
     // Runs before moleculer-web's own stopped(), which would wait on open connections forever.
