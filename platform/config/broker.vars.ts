@@ -35,7 +35,11 @@ export const brokerVariables = {
     doc: "ms between pings; 3 unanswered mean the connection is lost",
   }),
   REQUEST_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms before a call fails (`0`: never)" }),
-  SHUTDOWN_TIMEOUT: int({ default: 10_000, min: 0, doc: "ms a stopping node waits for calls in flight" }),
+  SHUTDOWN_TIMEOUT: int({
+    default: 10_000,
+    min: 0,
+    doc: "ms a stopping node waits for calls in flight; a stop not done 5 s after that exits with code 1",
+  }),
   CACHE_TTL: int({ default: 30, min: 0, doc: "seconds a cached read lives (writes clear it on every node)" }),
   CACHE_MAX: int({
     default: 1000,
