@@ -55,7 +55,7 @@ export function allowedMethods(aliases: readonly MatchingAlias[], url: string): 
 /** Whether an alias serves `method` on this path. */
 function servesMethod(aliases: readonly MatchingAlias[], url: string, method: string): boolean {
   for (const alias of aliases) {
-    if ((alias.method === method || alias.method === "*") && alias.match(url)) return true;
+    if ((alias.method === method || alias.method === "*") && servesPath(alias, url)) return true;
   }
   return false;
 }
