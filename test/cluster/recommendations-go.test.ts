@@ -5,6 +5,7 @@ import path from "node:path";
 import { ServiceBroker } from "moleculer";
 import { demoProductId } from "../../services/catalog/demo-products";
 import { get, request } from "../helpers/http";
+import { testNatsPasswords } from "../helpers/nats-roles";
 import {
   eventually,
   startAgoraNode,
@@ -40,20 +41,7 @@ const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 describe("a Go node in the cluster (recommendations)", () => {
   // docker/nats.conf opens only the agora namespace's subjects, to one NATS user per node role.
   const namespace = "agora";
-  const roles = [
-    "api",
-    "catalog",
-    "inventory",
-    "users",
-    "cart",
-    "orders",
-    "payments",
-    "notifications",
-    "recommendations",
-  ];
-  const serverPasswords = Object.fromEntries(
-    roles.map((role) => [`NATS_${role.toUpperCase()}_PASSWORD`, `${role}-pw`]),
-  );
+  const serverPasswords = testNatsPasswords();
   const credentials = { NATS_USER: "api", NATS_PASSWORD: "api-pw" };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-recommendations-"));
   let nats: NatsServer;

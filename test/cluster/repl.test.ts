@@ -10,6 +10,7 @@ import {
   eventually,
 } from "../helpers/processes";
 import { FAST_HEARTBEAT } from "./cluster";
+import { testNatsPasswords } from "../helpers/nats-roles";
 
 /**
  * `npm run repl` (scripts/repl.ts) joins a running cluster and drives it:
@@ -18,17 +19,6 @@ import { FAST_HEARTBEAT } from "./cluster";
  * and each node's credentials travel through NATS_USER / NATS_PASSWORD exactly
  * as in compose and Kubernetes (the REPL, an operator's console, joins as api).
  */
-const ROLES = [
-  "api",
-  "catalog",
-  "inventory",
-  "users",
-  "cart",
-  "orders",
-  "payments",
-  "notifications",
-  "recommendations",
-];
 const ROOT = path.resolve(__dirname, "../..");
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
@@ -36,9 +26,7 @@ const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 describe("npm run repl against a running cluster", () => {
   // nats.conf opens the agora namespace's subjects only.
   const namespace = "agora";
-  const serverPasswords = Object.fromEntries(
-    ROLES.map((role) => [`NATS_${role.toUpperCase()}_PASSWORD`, `${role}-pw`]),
-  );
+  const serverPasswords = testNatsPasswords();
   const role = (name: string) => ({ NATS_USER: name, NATS_PASSWORD: `${name}-pw` });
   let nats: NatsServer;
   let monitorPort: number;

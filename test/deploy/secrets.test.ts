@@ -3,6 +3,7 @@ import path from "node:path";
 import { connect } from "nats";
 import { parse, parseAllDocuments } from "yaml";
 import { startNats } from "../helpers/processes";
+import { NATS_ROLES } from "../helpers/nats-roles";
 
 /**
  * Each container and pod gets only the secrets its services need: the
@@ -13,17 +14,7 @@ import { startNats } from "../helpers/processes";
  * secrets files.
  */
 const ROOT = path.resolve(__dirname, "../..");
-const ROLES = [
-  "api",
-  "catalog",
-  "inventory",
-  "users",
-  "cart",
-  "orders",
-  "payments",
-  "notifications",
-  "recommendations",
-];
+const ROLES = NATS_ROLES;
 /** Services on MongoDB; the Go recommendations node keeps a local file. */
 const STATEFUL = ["catalog", "inventory", "users", "cart", "orders", "payments", "notifications"];
 
