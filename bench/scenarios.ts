@@ -498,12 +498,13 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "S3",
     requires: ["nats-server"],
-    title: "GET /products/:id, gateway and two catalog nodes over NATS",
+    title: "GET /products/:id, gateway and two catalog nodes over NATS, every read crosses NATS",
     needs: ["C2", "S2"],
     async run(ctx) {
       const d = await deploy({
         layout: [
-          { name: "api-s3", services: ["api"] },
+          // As S2 (read cache off), so the two compare: with it on, reads stop at the gateway and never reach a catalog.
+          { name: "api-s3", services: ["api"], env: { GATEWAY_CACHE: "false" } },
           { name: "catalog-a", services: ["catalog", "inventory"] },
           { name: "catalog-b", services: ["catalog", "inventory"] },
         ],
