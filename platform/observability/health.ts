@@ -189,7 +189,24 @@ export async function startHealthServer(broker: ServiceBroker, port: number): Pr
       "Content-Type": "application/json; charset=utf-8",
       ...(probePath && { Allow: "GET, HEAD, OPTIONS" }),
     });
-    res.end(JSON.stringify({ status: status === 405 ? "method not allowed" : "not found" }));
+    // The gateway's error shape, so one client-side parser reads both ports.
+    res.end(
+      JSON.stringify(
+        status === 405
+          ? {
+              name: "MethodNotAllowedError",
+              message: "The probes answer GET and HEAD only",
+              code: 405,
+              type: "METHOD_NOT_ALLOWED",
+            }
+          : {
+              name: "NotFoundError",
+              message: "This port serves /healthz and /readyz only",
+              code: 404,
+              type: "NOT_FOUND",
+            },
+      ),
+    );
   });
   // Probes must not keep a stopping process alive.
   server.keepAliveTimeout = 1000;

@@ -1,4 +1,4 @@
-import { get } from "../helpers/http";
+import { get, request } from "../helpers/http";
 import {
   eventually,
   startAgoraNode,
@@ -50,6 +50,24 @@ describe("health and readiness probes", () => {
     expect(res.body.status).toBe("unavailable");
     expect(res.body.failing).toEqual(["service:catalog"]);
     expect(res.body.checks.transporter).toEqual({ ok: true });
+  });
+
+  it("answers anything but a probe with the gateway's JSON error shape (404, 405 + Allow), never a stack", async () => {
+    const notFound = await request<Record<string, unknown>>(cart.healthUrl, "GET", "/metrics?x=<script>");
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(notFound.body).toEqual({
+      name: "NotFoundError",
+      message: expect.stringContaining("/healthz"),
+      code: 404,
+      type: "NOT_FOUND",
+    });
+    expect(notFound.text).not.toContain("<script>");
+    const notAllowed = await request<Record<string, unknown>>(cart.healthUrl, "POST", "/readyz", { body: { a: 1 } });
+    expect(notAllowed.status).toBe(405);
+    expect(notAllowed.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(notAllowed.body).toMatchObject({ name: "MethodNotAllowedError", code: 405, type: "METHOD_NOT_ALLOWED" });
+    expect(String(notAllowed.body.message)).not.toHaveLength(0);
   });
 
   it("becomes ready once the dependency joins; the store check covers MongoDB", async () => {
