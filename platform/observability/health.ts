@@ -4,6 +4,7 @@ import type { ServiceBroker } from "moleculer";
 import { config } from "../config";
 import { isStoreAdapter, type StoreAdapter } from "../store/store-adapter";
 import { declaredDependencies, hardDependencies } from "./dependencies";
+import { answerClientErrors } from "../gateway/client-errors";
 
 /**
  * Liveness and readiness of one node.
@@ -208,6 +209,8 @@ export async function startHealthServer(broker: ServiceBroker, port: number): Pr
       ),
     );
   });
+  // Requests Node's parser refuses (huge headers, not HTTP) get the same JSON error as on the gateway.
+  answerClientErrors(server);
   // Probes must not keep a stopping process alive.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {

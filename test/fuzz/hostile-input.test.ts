@@ -4,7 +4,14 @@ import fc from "fast-check";
 import type { AuthResult, Page, Product } from "../../contracts";
 import { request } from "../helpers/http";
 import { startAgoraNode, stopAll, type AgoraNode } from "../helpers/processes";
-import { describeRequest, hostileRequest, operationsOf, type HostileRequest, type Role } from "./hostile-requests";
+import {
+  describeRequest,
+  hostileRequest,
+  operationsOf,
+  type HostileRequest,
+  type Operation,
+  type Role,
+} from "./hostile-requests";
 
 /**
  * Property-based hostile input against one production node with every
@@ -41,8 +48,8 @@ interface Answer {
 }
 
 /** One request over its own connection, sent exactly as generated (node:http, not fetch, which rewrites some). */
-function send(r: HostileRequest): Promise<Answer> {
-  const { port } = new URL(node.url);
+function send(r: HostileRequest, baseUrl = node.url): Promise<Answer> {
+  const { port } = new URL(baseUrl);
   const headers: Record<string, string> = { ...r.headers };
   const token = tokens[r.role];
   if (token) headers.authorization = `Bearer ${token}`;
@@ -223,6 +230,30 @@ describe(`hostile input over every route of the OpenAPI document (FUZZ_SEED=${SE
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
   }, 600_000);
+
+  it("the probe port (HEALTH_PORT) too: never a 5xx or a stack, errors are JSON with a message", async () => {
+    const probe = (p: string): Operation => ({ method: "GET", path: p, pathParams: [], queryParams: [] });
+    const ops = ["/healthz", "/readyz", "/healthz/", "/metrics", "/"].map(probe);
+    const arbitrary = fc.oneof(...ops.map((op) => hostileRequest(op, { ids: [] })));
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (r) => {
+        fc.pre(node.child.exitCode === null && node.child.signalCode === null);
+        const answer = await send(r, node.healthUrl);
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const problems = problemsWith(r, answer);
+        if (problems.length) {
+          throw new Error(
+            `${problems.join(", ")} for\n${describeRequest(r)}\n  → ${answer.status} ${answer.body.slice(0, 300)}`,
+          );
+        }
+      }),
+      { seed: SEED, numRuns: Math.ceil(RUNS / 4), endOnFailure: false },
+    );
+    process.stdout.write(`probe port statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
+  }, 300_000);
 
   it("afterwards the node still answers /healthz and stops cleanly on SIGTERM", async () => {
     expect((await request(node.url, "GET", "/healthz")).status).toBe(200);
