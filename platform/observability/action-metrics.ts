@@ -1,4 +1,5 @@
 import * as moleculer from "moleculer";
+import "./metric-types";
 import { METRIC, type ActionHandler, type ActionSchema, type Context, type ServiceBroker } from "moleculer";
 
 /**
@@ -11,8 +12,8 @@ import { METRIC, type ActionHandler, type ActionSchema, type Context, type Servi
  * joining the label values (twice for a counter or gauge: read, then write).
  * On the read path that was the largest item left after the socket write
  * (bench/README.md, A/B log). Here the label objects are made once per action
- * and caller and frozen, and each of these metrics remembers the key of a
- * frozen label object, so a call costs the updates themselves.
+ * and caller and frozen, and the metrics remember the key of a frozen label
+ * object (metric-types.ts), so a call costs the updates themselves.
  *
  * Installed in place of Moleculer's own by name (as broker-observability.ts
  * does for the Jaeger exporter); everything else of that middleware (event,
@@ -23,31 +24,9 @@ type Labels = Readonly<Record<string, unknown>>;
 type MiddlewareFactory = (broker: ServiceBroker) => Record<string, unknown> & {
   created?: (this: unknown, ...args: unknown[]) => void;
 };
-interface LabelledMetric {
-  hashingLabels(labels?: Record<string, unknown>): string;
-}
 const { Middlewares } = moleculer as typeof moleculer & {
   Middlewares: Record<string, unknown> & { register(name: string, value: MiddlewareFactory): void };
 };
-
-const ACTION_SERIES = [
-  METRIC.MOLECULER_REQUEST_TOTAL,
-  METRIC.MOLECULER_REQUEST_ACTIVE,
-  METRIC.MOLECULER_REQUEST_LEVELS,
-  METRIC.MOLECULER_REQUEST_TIME,
-];
-
-/** A metric's key for a frozen label object is computed once; any other label object as before. */
-function rememberKeys(metric: LabelledMetric): void {
-  const keys = new WeakMap<object, string>();
-  const key = metric.hashingLabels.bind(metric);
-  metric.hashingLabels = (labels) => {
-    if (!labels || !Object.isFrozen(labels)) return key(labels);
-    let found = keys.get(labels);
-    if (found === undefined) keys.set(labels, (found = key(labels)));
-    return found;
-  };
-}
 
 /** Frozen label objects, one per key, made on first use (callers and levels are few). */
 function labelCache<K>(make: (key: K) => Record<string, unknown>): (key: K) => Labels {
@@ -100,14 +79,6 @@ export const ActionMetricsMiddleware: MiddlewareFactory = (broker) => {
   const original = moleculerMetrics(broker);
   return {
     ...original,
-    created(this: unknown, ...args: unknown[]) {
-      original.created?.apply(this, args);
-      if (!broker.isMetricsEnabled()) return;
-      for (const name of ACTION_SERIES) {
-        const metric = broker.metrics.getMetric(name);
-        if (metric) rememberKeys(metric);
-      }
-    },
     localAction(next: ActionHandler, action: ActionSchema) {
       return broker.isMetricsEnabled() ? actionHandler(broker, "local", action, next) : next;
     },

@@ -2,7 +2,8 @@ import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
 import { config } from "../config";
 import { traceIdOf } from "./request-context";
-// Replaces Moleculer's per-action request metrics with the same series, cheaper (action-metrics.ts).
+// Moleculer's metric types and per-action request metrics, the same series, cheaper (metric-types.ts, action-metrics.ts).
+import "./metric-types";
 import "./action-metrics";
 
 /**
