@@ -5,13 +5,22 @@ import { cpuMs } from "./lib/cpu-time";
 import { runLoad } from "./lib/load";
 import type { LoadResult } from "./lib/load-spec";
 import { spawnNats } from "./lib/procs";
-import { builtServices, deploy, seedData, type Deployment, type NodeLayout } from "./lib/shop";
+import {
+  builtServices,
+  deploy,
+  probeCheckout,
+  registerUsers,
+  seedData,
+  type Deployment,
+  type NodeLayout,
+} from "./lib/shop";
 import { ROOT } from "./lib/procs";
+import { checkoutSteps } from "./scenarios";
 
 /**
  * A/B of one setting on a busy machine:
  *
- *   npx tsx bench/ab.ts --scenario S1|S2 --a KEY=VALUE --b KEY=VALUE [--rounds 6] [--duration 3]
+ *   npx tsx bench/ab.ts --scenario S1|S2|S4|S4-nats --a KEY=VALUE --b KEY=VALUE [--rounds 6] [--duration 3]
  *   npx tsx bench/ab.ts --scenario S1 --a-build dist-before --b-build dist   # two builds of the code
  *   ... --together --cpus 1   # both loaded at once (each by its own wrk), both pinned to core 1
  *
@@ -27,6 +36,9 @@ import { ROOT } from "./lib/procs";
  * a 5% difference shows. With --cpus both are pinned to the same core(s)
  * (`taskset`), so the scheduler splits that core's time between them evenly
  * and the req/s ratio is the inverse ratio of their costs per request.
+ * S4 (one process) and S4-nats (one node per service) are the bench's checkout
+ * loop (cart PUT + POST /orders per user, --users of them, 32): a "request"
+ * there is a confirmed checkout (201), its cart PUT included in its CPU.
  */
 
 function parse(argv: string[]) {
@@ -39,6 +51,7 @@ function parse(argv: string[]) {
     duration: 3,
     together: false,
     cpus: undefined as string | undefined,
+    users: 32,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1] ?? "";
@@ -53,6 +66,7 @@ function parse(argv: string[]) {
     } else if (argv[i] === "--cpus") out.cpus = v;
     else if (argv[i] === "--rounds") out.rounds = Number(v);
     else if (argv[i] === "--duration") out.duration = Number(v);
+    else if (argv[i] === "--users") out.users = Number(v);
     else continue;
     i++;
   }
@@ -79,14 +93,19 @@ function best(results: { a: Slice; b: Slice }[], variant: "a" | "b", field: "req
 }
 
 function layout(scenario: string, tag: string, cpus?: string): NodeLayout[] {
-  if (scenario === "S1") return [{ name: `embedded-${tag}`, services: builtServices(ROOT), cpus }];
+  if (scenario === "S1" || scenario === "S4") return [{ name: `embedded-${tag}`, services: builtServices(ROOT), cpus }];
+  if (scenario === "S4-nats") {
+    // As the bench's S4-nats: catalog and inventory share a node, every other service has its own.
+    const groups = [["api"], ["catalog", "inventory"], ...["users", "cart", "orders", "payments", "notifications"].map((s) => [s])];
+    return groups.map((services) => ({ name: `${services.join("+")}-${tag}`, services, cpus }));
+  }
   if (scenario === "S2") {
     return [
       { name: `api-${tag}`, services: ["api"], cpus },
       { name: `catalog-${tag}`, services: ["catalog", "inventory"], cpus },
     ];
   }
-  throw new Error(`A/B supports S1 and S2, not ${scenario}`);
+  throw new Error(`A/B supports S1, S2, S4 and S4-nats, not ${scenario}`);
 }
 
 async function main() {
@@ -108,27 +127,58 @@ async function main() {
           workDir,
           logDir,
           namespace: `ab-${tag}-${process.pid}`,
-          transporter: opts.scenario === "S1" ? undefined : nats.url,
+          transporter: opts.scenario === "S1" || opts.scenario === "S4" ? undefined : nats.url,
           build: opts.builds[tag],
           env,
         }),
       );
     }
+    const checkout = opts.scenario.startsWith("S4");
+    const users = new Map<Deployment, string[]>();
+    if (checkout) {
+      for (const d of deployments) {
+        const tokens = await registerUsers(d.url, opts.users, `ab-${deployments.indexOf(d)}-${process.pid}`);
+        await probeCheckout(d.url, tokens[0], seed.productIds[0]);
+        users.set(d, tokens);
+      }
+    }
     const slice = async (d: Deployment, warmupSec: number): Promise<Slice> => {
       const pids = d.nodes.map((n) => n.pid);
       const before = cpuMs(pids);
+      const tokens = users.get(d) ?? [];
       const result = await runLoad(
-        {
-          url: d.url,
-          connections: 50,
-          durationSec: opts.duration,
-          warmupSec,
-          sequence: [{ route: "get", method: "GET", path: `/api/v1/products/${seed.productIds[0]}` }],
-        },
+        checkout
+          ? {
+              url: d.url,
+              connections: tokens.length,
+              durationSec: opts.duration,
+              warmupSec,
+              sequence: checkoutSteps,
+              users: tokens.map((token, i) => ({
+                token,
+                vars: { productId: seed.productIds[i % seed.productIds.length] },
+              })),
+            }
+          : {
+              url: d.url,
+              connections: 50,
+              durationSec: opts.duration,
+              warmupSec,
+              sequence: [{ route: "get", method: "GET", path: `/api/v1/products/${seed.productIds[0]}` }],
+            },
         workDir,
       );
-      const requests = result.count;
-      return { ...result, cpuUsPerReq: requests > 0 ? ((cpuMs(pids) - before) * 1000) / requests : NaN };
+      // A checkout still in flight when wrk stopped may empty the cart after the next slice's PUT: let it land.
+      if (checkout) await new Promise((resolve) => setTimeout(resolve, 1000));
+      // A checkout's req/s is its POST /orders; its CPU counts confirmed ones (201), cart PUT included.
+      const main = checkout ? { ...result, ...result.routes.checkout } : result;
+      const requests = checkout ? (result.routes.checkout?.statuses["201"] ?? 0) : result.count;
+      return {
+        ...main,
+        errors: result.errors,
+        non2xx: result.non2xx,
+        cpuUsPerReq: requests > 0 ? ((cpuMs(pids) - before) * 1000) / requests : NaN,
+      };
     };
     // Warm both up (JIT, caches) before anything counts.
     for (const d of deployments) await slice(d, 2);
@@ -153,6 +203,14 @@ async function main() {
       );
     }
     const errors = results.reduce((n, r) => n + r.a.errors + r.a.non2xx + r.b.errors + r.b.non2xx, 0);
+    const statuses = (v: "a" | "b") =>
+      results.flatMap((r) =>
+        Object.entries(r[v].routes)
+          .flatMap(([route, st]) => Object.entries(st.statuses).map(([code, n]) => [route, code, n] as const))
+          .filter(([, code]) => !code.startsWith("2"))
+          .map(([route, code, n]) => `${route} ${code} ×${n}`),
+      );
+    if (errors) console.log(`non-2xx: A ${statuses("a").join(", ") || "none"}; B ${statuses("b").join(", ") || "none"}`);
     const fmtEnv = (e: NodeJS.ProcessEnv, build: string) =>
       [build === "dist" ? "" : `build ${build}`, ...Object.entries(e).map(([k, v]) => `${k}=${v}`)]
         .filter(Boolean)

@@ -108,6 +108,8 @@ function reportProfiles(ctx: BenchContext, scenario: string, nodes: string[], lo
   for (const node of nodes) {
     const dir = path.join(ctx.workDir, "profiles", `${scenario}-${node}`);
     if (!fs.existsSync(dir)) continue;
+    // Kept with --keep: bench/lib/cpu-breakdown.ts cuts the raw profile to the same window.
+    fs.writeFileSync(path.join(dir, "window.json"), JSON.stringify(load.windowUs));
     const text = summarizeProfiles(dir, 30, load.windowUs);
     const file = path.join(ctx.resultsDir, `profile-${scenario}-${node}.txt`);
     fs.writeFileSync(file, text);
@@ -163,7 +165,7 @@ function rssOf(nodes: BenchProc[]): Record<string, number | null> {
   return Object.fromEntries(nodes.map((n) => [n.name, rssMb(n.pid)]));
 }
 
-const checkoutSteps: Step[] = [
+export const checkoutSteps: Step[] = [
   { route: "cart.set", method: "PUT", path: "/api/v1/cart/items/{productId}", body: { quantity: 1 }, auth: true },
   {
     route: "checkout",
