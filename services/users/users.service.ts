@@ -5,12 +5,13 @@ import { ConflictError, NotFoundError } from "../../platform/core/errors";
 import { callerOf, newUserDoc, normalizeEmail, publicUser, userIdForEmail, type UserDoc } from "./domain/account";
 import { adminFromEnv } from "./domain/admin-account";
 import { credentialsMatch, hashPassword, prepareDummyHash } from "./domain/password";
-import { signToken, tokenSettingsFromEnv, verifyToken, type TokenSettings } from "./domain/tokens";
+import { signToken, tokenSettingsFromEnv, VerifiedTokens, type TokenSettings } from "./domain/tokens";
 import { UserStore } from "./store";
 
 interface UsersMethods {
   accounts: UserStore;
   tokens: TokenSettings;
+  verifiedTokens: VerifiedTokens;
   admin: { email: string; password: string } | null;
   authResult(doc: UserDoc): Promise<AuthResult>;
   prepareStore(): Promise<void>;
@@ -78,7 +79,7 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
       visibility: "public",
       auth: "internal",
       async handler(ctx) {
-        const id = await verifyToken(ctx.params.token, this.tokens);
+        const id = await this.verifiedTokens.verify(ctx.params.token);
         const doc = id ? await this.accounts.get(id) : null;
         return doc ? callerOf(publicUser(doc)) : null;
       },
@@ -125,6 +126,7 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
   created() {
     this.accounts = new UserStore(this.adapter);
     this.tokens = tokenSettingsFromEnv((message) => this.logger.warn(message));
+    this.verifiedTokens = new VerifiedTokens(this.tokens);
     this.admin = adminFromEnv();
   },
 });

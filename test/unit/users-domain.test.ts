@@ -5,7 +5,7 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from "../../services/users/domain/password";
-import { signToken, tokenSettingsFromEnv, verifyToken } from "../../services/users/domain/tokens";
+import { signToken, tokenSettingsFromEnv, VerifiedTokens, verifyToken } from "../../services/users/domain/tokens";
 import { newUserDoc, normalizeEmail, publicUser, userIdForEmail } from "../../services/users/domain/account";
 
 describe("user rules", () => {
@@ -81,6 +81,39 @@ describe("tokens", () => {
     const token = await signToken("0123456789abcdef01234567", settings);
     const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
     expect(payload.exp - payload.iat).toBe(1);
+  });
+
+  it("remembers verified tokens until their exp and never after, only valid ones, at most max", async () => {
+    const settings = { secret: new TextEncoder().encode("k".repeat(32)), expiresIn: "2h" };
+    const token = await signToken("0123456789abcdef01234567", settings);
+    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).exp as number;
+    let now = Date.now();
+    const verified = new VerifiedTokens(settings, 2, () => now);
+    await expect(verified.verify(token)).resolves.toBe("0123456789abcdef01234567");
+    expect(verified.size).toBe(1);
+    await expect(verified.verify(token)).resolves.toBe("0123456789abcdef01234567");
+    // A forged or malformed token is checked every time, never remembered.
+    const forged = await signToken("0123456789abcdef01234567", {
+      ...settings,
+      secret: new TextEncoder().encode("z".repeat(32)),
+    });
+    await expect(verified.verify(forged)).resolves.toBe(null);
+    await expect(verified.verify("a.b.c")).resolves.toBe(null);
+    expect(verified.size).toBe(1);
+    // At its exp the remembered answer is gone: the token is checked again (and jose, on the real clock, says expired).
+    jest.useFakeTimers({ now: exp * 1000, doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    try {
+      now = exp * 1000;
+      await expect(verified.verify(token)).resolves.toBe(null);
+      expect(verified.size).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+    // Bounded: the least recently used goes first.
+    now = Date.now();
+    const others = await Promise.all(["a", "b", "c"].map((c) => signToken(c.repeat(24), settings)));
+    for (const t of others) await verified.verify(t);
+    expect(verified.size).toBe(2);
   });
 
   it("takes the secret from JWT_SECRET and refuses a short one", () => {
