@@ -96,7 +96,11 @@ function layout(scenario: string, tag: string, cpus?: string): NodeLayout[] {
   if (scenario === "S1" || scenario === "S4") return [{ name: `embedded-${tag}`, services: builtServices(ROOT), cpus }];
   if (scenario === "S4-nats") {
     // As the bench's S4-nats: catalog and inventory share a node, every other service has its own.
-    const groups = [["api"], ["catalog", "inventory"], ...["users", "cart", "orders", "payments", "notifications"].map((s) => [s])];
+    const groups = [
+      ["api"],
+      ["catalog", "inventory"],
+      ...["users", "cart", "orders", "payments", "notifications"].map((s) => [s]),
+    ];
     return groups.map((services) => ({ name: `${services.join("+")}-${tag}`, services, cpus }));
   }
   if (scenario === "S2") {
@@ -210,7 +214,8 @@ async function main() {
           .filter(([, code]) => !code.startsWith("2"))
           .map(([route, code, n]) => `${route} ${code} ×${n}`),
       );
-    if (errors) console.log(`non-2xx: A ${statuses("a").join(", ") || "none"}; B ${statuses("b").join(", ") || "none"}`);
+    if (errors)
+      console.log(`non-2xx: A ${statuses("a").join(", ") || "none"}; B ${statuses("b").join(", ") || "none"}`);
     const fmtEnv = (e: NodeJS.ProcessEnv, build: string) =>
       [build === "dist" ? "" : `build ${build}`, ...Object.entries(e).map(([k, v]) => `${k}=${v}`)]
         .filter(Boolean)

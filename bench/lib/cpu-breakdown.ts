@@ -33,10 +33,7 @@ const AREAS: [string, (f: Frame) => boolean][] = [
   ["store (NeDB, its indexes, platform/store)", (f) => /@seald-io\/|\/platform\/store\//.test(f.url)],
   ["token check (jose, users.resolveToken)", (f) => /\/jose\/|\/services\/users\/domain\/tokens/.test(f.url)],
   ["authorization (platform/security)", (f) => /\/platform\/security\//.test(f.url)],
-  [
-    "metrics",
-    (f) => /moleculer\/src\/metrics\/|\/platform\/observability\/(action|business)-metrics/.test(f.url),
-  ],
+  ["metrics", (f) => /moleculer\/src\/metrics\/|\/platform\/observability\/(action|business)-metrics/.test(f.url)],
   ["logging", (f) => /moleculer\/src\/loggers\/|\/platform\/observability\/(log-format|redact)/.test(f.url)],
   ["validation", (f) => /fastest-validator|moleculer\/src\/validators\//.test(f.url)],
   ["serialization (packets)", (f) => /moleculer\/src\/serializers\//.test(f.url)],
@@ -49,9 +46,15 @@ const AREAS: [string, (f: Frame) => boolean][] = [
         f.url,
       ) || /^node:_http_/.test(f.url),
   ],
-  ["outbox relay + notifications", (f) => /\/services\/orders\/domain\/outbox-relay|\/services\/notifications\//.test(f.url)],
+  [
+    "outbox relay + notifications",
+    (f) => /\/services\/orders\/domain\/outbox-relay|\/services\/notifications\//.test(f.url),
+  ],
   ["saga + orders service", (f) => /\/services\/orders\//.test(f.url)],
-  ["cart, inventory, payments, catalog, users logic", (f) => /\/services\/(cart|inventory|payments|catalog|users)\//.test(f.url)],
+  [
+    "cart, inventory, payments, catalog, users logic",
+    (f) => /\/services\/(cart|inventory|payments|catalog|users)\//.test(f.url),
+  ],
   ["contracts (call/emit helpers)", (f) => /\/contracts\//.test(f.url)],
   ["request context, tracing (platform/observability)", (f) => /\/platform\/observability\//.test(f.url)],
   ["Moleculer call machinery (context, middlewares, transit, registry)", (f) => /\/moleculer\/src\//.test(f.url)],
@@ -59,7 +62,10 @@ const AREAS: [string, (f: Frame) => boolean][] = [
 const OTHER = "other (timers, promise and microtask machinery, node internals)";
 const NOT_WORK = new Set(["(idle)", "(program)"]);
 
-export function breakdown(profile: CpuProfile, window?: [number, number]): { busyUs: number; areas: Map<string, number> } {
+export function breakdown(
+  profile: CpuProfile,
+  window?: [number, number],
+): { busyUs: number; areas: Map<string, number> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -102,7 +108,9 @@ function load(target: string): { profiles: CpuProfile[]; window?: [number, numbe
     profiles: files
       .filter((f) => f.endsWith(".cpuprofile"))
       .map((f) => JSON.parse(fs.readFileSync(path.join(target, f), "utf8")) as CpuProfile),
-    window: fs.existsSync(windowFile) ? (JSON.parse(fs.readFileSync(windowFile, "utf8")) as [number, number]) : undefined,
+    window: fs.existsSync(windowFile)
+      ? (JSON.parse(fs.readFileSync(windowFile, "utf8")) as [number, number])
+      : undefined,
   };
 }
 
