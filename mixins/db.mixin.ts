@@ -3,9 +3,10 @@ import type { ServiceBroker, ServiceSchema } from "moleculer";
 import MoleculerDb from "moleculer-db";
 import { config } from "../platform/config";
 import { lockDataFile } from "../platform/store/data-lock";
-import { MongoAdapter } from "../platform/store/mongo-adapter";
 import { NedbAdapter } from "../platform/store/nedb-adapter";
 import type { StoreAdapter } from "../platform/store/store-adapter";
+
+type MongoAdapterModule = typeof import("../platform/store/mongo-adapter");
 
 /**
  * Storage for one service.
@@ -40,6 +41,10 @@ export function createAdapter({ service, collection }: StoreLocation): StoreAdap
     case "mongo": {
       const dbName = `${config.NAMESPACE}_${service}`.replace(/[^\w-]/g, "_");
       const timeout = config.MONGO_CONNECT_TIMEOUT_MS;
+      // Loaded here, not at the top: the MongoDB driver takes ~130 ms and ~13 MB of RSS to load, paid at start-up
+      // by every store node on the embedded store otherwise (bench/README.md, S6).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { MongoAdapter } = require("../platform/store/mongo-adapter") as MongoAdapterModule;
       return new MongoAdapter(
         config.MONGO_URI ?? "",
         {
