@@ -67,8 +67,14 @@ export class OrderStore {
     return this.docs.update(order._id, { status: "PENDING" }, { $set: terminalChanges(order, outcome, this.now()) });
   }
 
+  /** Settled, with the follow-ups recorded in `order.done`. */
   async markSettled(order: OrderDoc): Promise<OrderDoc> {
-    return (await this.docs.update(order._id, {}, { $set: { settled: true } })) ?? { ...order, settled: true };
+    return (
+      (await this.docs.update(order._id, {}, { $set: { settled: true, done: order.done } })) ?? {
+        ...order,
+        settled: true,
+      }
+    );
   }
 
   /** Marks a follow-up as not done (it has to run again) and the order as unsettled. */

@@ -72,6 +72,33 @@ describe("checkout saga", () => {
     expect(shop.announced.map((e) => e.event)).toEqual(["order.confirmed"]);
   });
 
+  it("writes a confirmed order three times: created, confirmed (steps done with it), settled", async () => {
+    const writes: string[] = [];
+    const { insertDoc, updateDoc } = adapter;
+    adapter.insertDoc = (doc) => (writes.push("insert"), insertDoc.call(adapter, doc));
+    adapter.updateDoc = (id, cond, update) => (
+      writes.push(Object.keys((update as { $set: object }).$set).join()),
+      updateDoc.call(adapter, id, cond, update)
+    );
+    const order = await run();
+    expect(writes).toHaveLength(3);
+    expect(order.done).toMatchObject({ reserve: true, charge: true, commit: true, emptyCart: true });
+    expect(await store.get(order._id)).toMatchObject({ status: "CONFIRMED", settled: true, done: order.done });
+  });
+
+  it("writes a step at once, extending the lease, when a third of the lease has gone by (a slow step)", async () => {
+    shop.duringCharge = {
+      when: "after",
+      run: async () => {
+        clock += LEASE / 2;
+      },
+    };
+    const order = await run();
+    expect(order).toMatchObject({ status: "CONFIRMED", settled: true });
+    // The charge's write extended the lease from the time it finished.
+    expect(order.leaseUntil).toBe(clock + LEASE);
+  });
+
   it("rejects an empty cart without storing an order", async () => {
     shop.cart = { items: [], totalCents: 0, currency: "EUR" };
     await expect(run()).rejects.toMatchObject({ code: 422, type: "CART_EMPTY" });

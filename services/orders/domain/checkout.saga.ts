@@ -11,6 +11,7 @@ import {
   type OrderDoc,
   type Outcome,
   type OutboxEntry,
+  type SagaStep,
 } from "./order.rules";
 
 /**
@@ -20,9 +21,14 @@ import {
  *   out of stock            → REJECTED → release                                   (+ order.failed)
  *   declined                → FAILED   → refund (no-op) → release                  (+ order.failed)
  *
- * Progress is written to the order after every step, and every step is
- * idempotent by orderId in the service that applies it, so any driver can pick
- * up an order where a crashed one left it. Leaving PENDING is one conditional
+ * Every step is idempotent by orderId in the service that applies it, so any
+ * driver can pick up an order where a crashed one left it. A step's completion
+ * travels with the order's next write (the terminal transition, or the write
+ * that settles it), not a write of its own: recovery never needs it (it asks
+ * payments whether the order was charged, and re-runs idempotent follow-ups),
+ * and each write of an order costs every index of the collection. The last
+ * follow-up is written at once (with `settled`); a step is written on its own
+ * when a third of the lease has gone by, which extends the lease. Leaving PENDING is one conditional
  * write (status: PENDING → ...) that also records the follow-ups the new
  * status requires and the outbox entry: whoever wins it decides the outcome,
  * and the follow-ups make everything else agree with it.
@@ -85,7 +91,7 @@ export async function checkout(deps: SagaDeps, input: CheckoutInput): Promise<Or
 }
 
 async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<OrderDoc> {
-  const { store, ports, leaseMs } = deps;
+  const { ports } = deps;
   let order = pending;
 
   deps.faultPoint("orders:before-reserve");
@@ -105,7 +111,7 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
     }
     return finish(deps, order, unavailable("inventory", err, deps));
   }
-  order = await store.stepDone(order, "reserve", leaseMs);
+  order = await stepDone(deps, order, "reserve");
   deps.faultPoint("orders:after-reserve");
 
   let payment: Payment;
@@ -129,7 +135,7 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
     // Only possible when recovery already gave the order up and refunded it.
     return finish(deps, order, unavailable("payments", new Error(`payment ${payment.status}`), deps));
   }
-  order = await store.stepDone(order, "charge", leaseMs);
+  order = await stepDone(deps, order, "charge");
   deps.faultPoint("orders:after-charge");
 
   const decided = await finish(deps, order, {
@@ -139,6 +145,18 @@ async function runSteps(deps: SagaDeps, pending: OrderDoc, card: Card): Promise<
   // Recovery failed the order while our charge was in flight: the money goes back.
   if (decided.status !== "CONFIRMED") await refundLateCharge(deps, decided);
   return decided;
+}
+
+/**
+ * Records a step as done: in the order in hand, written with the order's next
+ * write; written now (lease extended) once a third of the lease is used up, so
+ * that a slow step never lets recovery take an order that is being driven.
+ */
+async function stepDone(deps: SagaDeps, order: OrderDoc, step: SagaStep): Promise<OrderDoc> {
+  if (order.leaseUntil - now(deps).getTime() < (deps.leaseMs * 2) / 3) {
+    return deps.store.stepDone(order, step, deps.leaseMs);
+  }
+  return { ...order, done: { ...order.done, [step]: true } };
 }
 
 async function chargeWithRetries(deps: SagaDeps, order: OrderDoc, card: Card): Promise<Payment> {
@@ -210,7 +228,7 @@ export async function settle(deps: SagaDeps, decided: OrderDoc): Promise<OrderDo
   for (const step of order.todo) {
     if (order.done[step]) continue;
     await runFollowUp(deps, order, step);
-    order = await deps.store.stepDone(order, step, deps.leaseMs);
+    order = await stepDone(deps, order, step);
     deps.faultPoint(`orders:after-${kebab(step)}`);
   }
   return deps.store.markSettled(order);

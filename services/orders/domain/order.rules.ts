@@ -191,10 +191,11 @@ export function outboxFor(order: OrderDoc, outcome: Outcome, now: Date = new Dat
   };
 }
 
-/** The $set of a terminal transition: status, follow-ups and outbox in one document update. */
+/** The $set of a terminal transition: status, steps done, follow-ups and outbox in one document update. */
 export function terminalChanges(order: OrderDoc, outcome: Outcome, now: Date): Partial<OrderDoc> {
   return {
     status: outcome.status,
+    done: order.done,
     payment: outcome.payment ?? order.payment,
     failureReason: outcome.failureReason ?? null,
     failureCode: outcome.failureCode ?? null,
