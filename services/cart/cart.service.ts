@@ -13,7 +13,7 @@ const defaultCurrency = () => config.DEFAULT_CURRENCY;
 
 interface CartMethods {
   carts: CartStore;
-  view(ctx: Context, lines: StoredLines): Promise<Cart>;
+  view(ctx: Context, lines: StoredLines, known?: ReadonlyMap<string, Product>): Promise<Cart>;
 }
 
 /** One cart per user; names and prices always come from the catalog. */
@@ -38,13 +38,15 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
         const userId = cartOwner(ctx.meta.user);
         const { productId, quantity } = ctx.params;
         const product = await call(ctx, "catalog.get", { id: productId });
-        assertCanHold(await this.view(ctx, await this.carts.lines(userId)), product);
+        // The product just read serves both views of this request: one catalog call, not two.
+        const known = new Map([[productId, product]]);
+        assertCanHold(await this.view(ctx, await this.carts.lines(userId), known), product);
         let lines = await this.carts.setQuantity(userId, productId, quantity);
         if (!lines) {
           assertRoomForLine(await this.carts.lines(userId));
           lines = await this.carts.addLine(userId, productId, quantity);
         }
-        return this.view(ctx, lines);
+        return this.view(ctx, lines, known);
       },
     },
 
@@ -82,11 +84,12 @@ export default defineService<DbMethods & CartMethods>()(cartContract, {
   },
 
   methods: {
-    /** The cart as shown, with each product as the catalog has it now. */
-    async view(ctx: Context, lines: StoredLines): Promise<Cart> {
-      const products = new Map<string, Product>();
+    /** The cart as shown, with each product as the catalog has it now (`known`: read by this request already). */
+    async view(ctx: Context, lines: StoredLines, known?: ReadonlyMap<string, Product>): Promise<Cart> {
+      const products = new Map<string, Product>(known);
       await Promise.all(
         Object.keys(lines).map(async (id) => {
+          if (products.has(id)) return;
           try {
             products.set(id, await call(ctx, "catalog.get", { id }));
           } catch (err) {

@@ -35,6 +35,25 @@ describe("cart service", () => {
     expect(await getCart(customer())).toEqual({ items: [], totalCents: 0, currency: "EUR" });
   });
 
+  it("setting an item reads each product of the cart from the catalog once", async () => {
+    const user = customer();
+    const [a, b] = [await product(), await product()];
+    await setItem(user, a.id, 1);
+    const calls = jest.spyOn(node.broker, "call");
+    try {
+      const cart = await setItem(user, b.id, 2);
+      expect(cart.items.map((l) => [l.productId, l.quantity])).toEqual([
+        [a.id, 1],
+        [b.id, 2],
+      ]);
+      const reads = calls.mock.calls.filter(([name]) => name === "catalog.get").map(([, params]) => params);
+      // b for the request itself; a for each of the two views (before and after the change), b never again.
+      expect(reads).toEqual([{ id: b.id }, { id: a.id }, { id: a.id }]);
+    } finally {
+      calls.mockRestore();
+    }
+  });
+
   it("adds, changes, removes and clears lines, with totals", async () => {
     const user = customer();
     const [a, b] = [await product({ priceCents: 1000 }), await product({ priceCents: 250 })];
