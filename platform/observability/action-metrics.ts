@@ -1,6 +1,8 @@
 import * as moleculer from "moleculer";
-import "./metric-types";
+import { gaugeSeries, histogramSeries } from "./metric-types";
 import { METRIC, type ActionHandler, type ActionSchema, type Context, type ServiceBroker } from "moleculer";
+
+type MetricRegistry = ServiceBroker["metrics"];
 
 /**
  * Moleculer's per-action request metrics, with the same series, labels and
@@ -11,57 +13,69 @@ import { METRIC, type ActionHandler, type ActionSchema, type Context, type Servi
  * label object for each, which every metric turns into a string key by
  * joining the label values (twice for a counter or gauge: read, then write).
  * On the read path that was the largest item left after the socket write
- * (bench/README.md, A/B log). Here the label objects are made once per action
- * and caller and frozen, and the metrics remember the key of a frozen label
- * object (metric-types.ts), so a call costs the updates themselves.
+ * (bench/README.md, A/B log). Here each action finds its series once per
+ * caller (metric-types.ts gaugeSeries, histogramSeries), so a call costs the
+ * updates themselves.
  *
  * Installed in place of Moleculer's own by name (as broker-observability.ts
  * does for the Jaeger exporter); everything else of that middleware (event,
  * transit and transporter metrics) is Moleculer's, unchanged.
  */
 
-type Labels = Readonly<Record<string, unknown>>;
-type MiddlewareFactory = (broker: ServiceBroker) => Record<string, unknown> & {
-  created?: (this: unknown, ...args: unknown[]) => void;
-};
+type MiddlewareFactory = (broker: ServiceBroker) => Record<string, unknown>;
 const { Middlewares } = moleculer as typeof moleculer & {
   Middlewares: Record<string, unknown> & { register(name: string, value: MiddlewareFactory): void };
 };
 
-/** Frozen label objects, one per key, made on first use (callers and levels are few). */
-function labelCache<K>(make: (key: K) => Record<string, unknown>): (key: K) => Labels {
-  const cache = new Map<K, Labels>();
+/** Made on first use per key (callers and levels are few). */
+function perKey<K, V>(make: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
   return (key) => {
-    let labels = cache.get(key);
-    if (!labels) cache.set(key, (labels = Object.freeze(make(key))));
-    return labels;
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+/** An action's series for one caller. */
+function callerSeries(registry: MetricRegistry, labels: Readonly<Record<string, unknown>>) {
+  return {
+    labels,
+    total: gaugeSeries(registry, METRIC.MOLECULER_REQUEST_TOTAL, labels),
+    active: gaugeSeries(registry, METRIC.MOLECULER_REQUEST_ACTIVE, labels),
+    time: histogramSeries(registry, METRIC.MOLECULER_REQUEST_TIME, labels),
   };
 }
 
 function actionHandler(broker: ServiceBroker, type: string, action: ActionSchema, next: ActionHandler) {
-  const metrics = broker.metrics;
+  const registry = broker.metrics;
   const service = action.service ? action.service.fullName : null;
   const name = action.name;
-  const byCaller = labelCache((caller: string | null | undefined) => ({ service, action: name, caller, type }));
-  const byLevel = labelCache((level: number) => ({ service, action: name, level }));
+  const byCaller = perKey((caller: string | null | undefined) =>
+    callerSeries(registry, Object.freeze({ service, action: name, caller, type })),
+  );
+  const byLevel = perKey((level: number) =>
+    gaugeSeries(registry, METRIC.MOLECULER_REQUEST_LEVELS, Object.freeze({ service, action: name, level })),
+  );
 
   return function actionMetrics(this: ThisParameterType<ActionHandler>, ctx: Context) {
-    const labels = byCaller(ctx.caller);
-    metrics.increment(METRIC.MOLECULER_REQUEST_TOTAL, labels);
-    metrics.increment(METRIC.MOLECULER_REQUEST_ACTIVE, labels);
-    metrics.increment(METRIC.MOLECULER_REQUEST_LEVELS, byLevel(ctx.level));
-    const timeEnd = metrics.timer(METRIC.MOLECULER_REQUEST_TIME, labels);
+    const series = byCaller(ctx.caller);
+    series.total?.increment();
+    series.active?.increment();
+    byLevel(ctx.level)?.increment();
+    // Milliseconds, as Moleculer's timer() measures them.
+    const start = performance.now();
     return (next.call(this, ctx) as Promise<unknown>).then(
       (res) => {
-        timeEnd();
-        metrics.decrement(METRIC.MOLECULER_REQUEST_ACTIVE, labels);
+        series.time?.observe(performance.now() - start);
+        series.active?.decrement();
         return res;
       },
       (err: { name?: string; code?: unknown; type?: unknown } | null) => {
-        timeEnd();
-        metrics.decrement(METRIC.MOLECULER_REQUEST_ACTIVE, labels);
-        metrics.increment(METRIC.MOLECULER_REQUEST_ERROR_TOTAL, {
-          ...labels,
+        series.time?.observe(performance.now() - start);
+        series.active?.decrement();
+        registry.increment(METRIC.MOLECULER_REQUEST_ERROR_TOTAL, {
+          ...series.labels,
           errorName: err ? err.name : null,
           errorCode: err ? err.code : null,
           errorType: err ? err.type : null,

@@ -2,8 +2,10 @@ import type { BrokerOptions, Middleware } from "moleculer";
 import { TracerExporters } from "moleculer";
 import { config } from "../config";
 import { traceIdOf } from "./request-context";
-// Moleculer's metric types and per-action request metrics, the same series, cheaper (metric-types.ts, action-metrics.ts).
+// Moleculer's metric types, per-action request metrics and bulkhead: the same series, cheaper
+// (metric-types.ts, bulkhead-metrics.ts, action-metrics.ts).
 import "./metric-types";
+import "./bulkhead-metrics";
 import "./action-metrics";
 
 /**
