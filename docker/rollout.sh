@@ -81,7 +81,8 @@ for container in "${old[@]}"; do
     waited=$((waited + 1))
   done
   log "$(short "$new") healthy after ${waited}s; stopping $(short "$container")"
-  exclusive docker stop "$container" >/dev/null
+  # A stopped container is still listed, so only its removal takes turns.
+  docker stop "$container" >/dev/null
   exclusive docker rm "$container" >/dev/null
 done
 log "done: ${#old[@]} container(s) run $image"

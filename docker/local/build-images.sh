@@ -89,7 +89,6 @@ node_image() {
 # Debian-package images: layer cache makes a re-run instant.
 package_image() {
   local name=$1
-  log "agora-local/$name"
   build -t "agora-local/$name" --build-arg "BASE=$DEBIAN" -f "$HERE/${name%%:*}.Dockerfile" "$HERE"
 }
 
@@ -100,29 +99,48 @@ test_image() {
   local ctx
   ctx=$(mktemp -d)
   cp "$@" "$ctx/"
-  log "agora-local/$name"
   build -t "agora-local/$name" --build-arg "BASE=$NODE" -f "$HERE/${name%%:*}.Dockerfile" "$ctx"
   rm -rf "$ctx"
 }
 
+# Images that need nothing but the Debian base build side by side (most of
+# their time is spent downloading), the Node ones once the Node image exists.
+# Each build's output and time go to the log; any failure fails the run.
+pids=()
+names=()
+spawn() {
+  local name=$1
+  shift
+  want "$name" || return 0
+  (
+    s=$(date +%s)
+    "$@"
+    log "$name built in $(($(date +%s) - s)) s"
+  ) &
+  pids+=($!)
+  names+=("$name")
+}
+await_all() {
+  local i failed=()
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
+  pids=()
+  names=()
+  [ ${#failed[@]} -eq 0 ] || { log "failed: ${failed[*]}"; exit 1; }
+}
+
 start=$(date +%s)
 base_image
+spawn recommendations build -t agora-recommendations:latest --build-arg "DEBIAN_IMAGE=$DEBIAN" \
+  -f "$ROOT/docker/recommendations.Dockerfile" "$ROOT"
+spawn nats package_image nats:2.9
+spawn nginx package_image nginx:1.22
+spawn prometheus package_image prometheus:2.42
 node_image
-want agora && {
-  log "$AGORA_TAG from docker/Dockerfile"
-  build -t "$AGORA_TAG" --build-arg "NODE_IMAGE=$NODE" ${AGORA_VERSION:+--build-arg "AGORA_VERSION=$AGORA_VERSION"} \
-    -f "$ROOT/docker/Dockerfile" "$ROOT"
-}
-want recommendations && {
-  log "agora-recommendations:latest from docker/recommendations.Dockerfile"
-  build -t agora-recommendations:latest --build-arg "DEBIAN_IMAGE=$DEBIAN" \
-    -f "$ROOT/docker/recommendations.Dockerfile" "$ROOT"
-}
-want nats && package_image nats:2.9
-want nginx && package_image nginx:1.22
-want prometheus && package_image prometheus:2.42
-want congodb && test_image congodb:test "$ROOT/test/support/congo-server.mjs" "$HERE/congodb/package.json" \
+spawn agora build -t "$AGORA_TAG" --build-arg "NODE_IMAGE=$NODE" \
+  ${AGORA_VERSION:+--build-arg "AGORA_VERSION=$AGORA_VERSION"} -f "$ROOT/docker/Dockerfile" "$ROOT"
+spawn congodb test_image congodb:test "$ROOT/test/support/congo-server.mjs" "$HERE/congodb/package.json" \
   "$HERE/congodb/ping.mjs"
-want jaeger && test_image jaeger:test "$ROOT/test/support/jaeger-receiver.ts" "$HERE/jaeger/package.json" \
+spawn jaeger test_image jaeger:test "$ROOT/test/support/jaeger-receiver.ts" "$HERE/jaeger/package.json" \
   "$HERE/jaeger/jaeger-server.ts"
+await_all
 log "done in $(($(date +%s) - start)) s"

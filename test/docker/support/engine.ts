@@ -17,9 +17,16 @@ export interface Run {
 }
 
 /** Runs a command to its end; never throws on a non-zero exit (the caller asserts on `code`). */
-export async function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000) {
+export async function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 600_000,
+  signal?: AbortSignal,
+) {
   try {
     const { stdout, stderr } = await execFileAsync(command, args, {
+      signal,
       cwd: ROOT,
       env: { ...process.env, ...env },
       timeout: timeoutMs,

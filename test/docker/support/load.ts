@@ -32,14 +32,26 @@ export class Load {
 
   constructor(
     private readonly shop: Shop,
-    { readers = 4, checkouts = true }: { readers?: number; checkouts?: boolean } = {},
+    {
+      readers = 4,
+      checkouts = true,
+      pauseMs = 0,
+    }: {
+      readers?: number;
+      checkouts?: boolean;
+      /** Each worker's pause between steps: load that leaves the two cores to what the test changes. */
+      pauseMs?: number;
+    } = {},
   ) {
-    for (let i = 0; i < readers; i++) this.workers.push(this.loop(() => this.read(i)));
-    if (checkouts) for (const token of shop.tokens) this.workers.push(this.loop(() => this.checkout(token)));
+    for (let i = 0; i < readers; i++) this.workers.push(this.loop(() => this.read(i), pauseMs));
+    if (checkouts) for (const token of shop.tokens) this.workers.push(this.loop(() => this.checkout(token), pauseMs));
   }
 
-  private async loop(step: () => Promise<void>): Promise<void> {
-    while (this.running) await step();
+  private async loop(step: () => Promise<void>, pauseMs: number): Promise<void> {
+    while (this.running) {
+      await step();
+      if (pauseMs > 0 && this.running) await new Promise((r) => setTimeout(r, pauseMs));
+    }
   }
 
   private async call(

@@ -73,9 +73,9 @@ export class Stack {
   }
 
   /** docker compose / docker-compose with this stack's project and files. */
-  compose(args: string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<Run> {
+  compose(args: string[], env: Record<string, string> = {}, timeoutMs?: number, signal?: AbortSignal): Promise<Run> {
     const [command, ...first] = COMPOSE!;
-    return run(command, [...first, ...args], { ...this.env, ...env }, timeoutMs);
+    return run(command, [...first, ...args], { ...this.env, ...env }, timeoutMs, signal);
   }
 
   async composeOk(args: string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<string> {
