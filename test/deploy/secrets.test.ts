@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { connect } from "nats";
 import { parse, parseAllDocuments } from "yaml";
@@ -134,26 +135,14 @@ describe("secrets per container and pod", () => {
     }
   });
 
-  it("k8s/secrets: each role's NATS password is the server's for that role", () => {
-    const server = envFile("k8s/secrets/nats.env.example");
-    expect(Object.keys(server).sort()).toEqual(ROLES.map((role) => `NATS_${role.toUpperCase()}_PASSWORD`).sort());
-    for (const role of ROLES)
-      expect(envFile(`k8s/secrets/${role}.env.example`).NATS_PASSWORD).toBe(
-        server[`NATS_${role.toUpperCase()}_PASSWORD`],
-      );
-  });
-
-  it("docker/secrets: the NATS server holds bcrypt hashes (no plaintext warning) and each role's password opens its user", async () => {
-    // As Compose reads the file: the single quotes are dropped, the double quotes reach nats-server.
-    const server = Object.fromEntries(
-      Object.entries(envFile("docker/secrets/nats.env.example")).map(([k, v]) => [k, v.replace(/^'(.*)'$/, "$1")]),
-    );
+  /** The server's values are bcrypt hashes (no plaintext warning) and each role's password opens its user. */
+  async function hashesOpenEachRole(server: Record<string, string>, confFile: string, secretsDir: string) {
     expect(Object.keys(server).sort()).toEqual(ROLES.map((role) => `NATS_${role.toUpperCase()}_PASSWORD`).sort());
     for (const hash of Object.values(server)) expect(hash).toMatch(/^"\$2[aby]\$\d\d\$.{53}"$/);
-    const nats = await startNats(["-c", "docker/nats.conf"], undefined, server);
+    const nats = await startNats(["-c", confFile], undefined, server);
     try {
       for (const role of ROLES) {
-        const pass = envFile(`docker/secrets/${role}.env.example`).NATS_PASSWORD;
+        const pass = envFile(`${secretsDir}/${role}.env.example`).NATS_PASSWORD;
         const nc = await connect({ servers: nats.url, user: role, pass });
         await nc.close();
         await expect(connect({ servers: nats.url, user: role, pass: `${pass}-wrong` })).rejects.toThrow(
@@ -164,6 +153,28 @@ describe("secrets per container and pod", () => {
     } finally {
       await nats.stop();
     }
+  }
+
+  it("k8s/secrets: the nats-secrets Secret holds bcrypt hashes and each role's password opens its user", async () => {
+    // kustomize keeps a value as written: the double quotes reach nats-server.
+    const configMap = k8sDocs().find((d) => d.kind === "ConfigMap" && d.metadata.name === "nats-config") as unknown as {
+      data: Record<string, string>;
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-k8s-nats-"));
+    try {
+      fs.writeFileSync(path.join(dir, "nats.conf"), configMap.data["nats.conf"]);
+      await hashesOpenEachRole(envFile("k8s/secrets/nats.env.example"), path.join(dir, "nats.conf"), "k8s/secrets");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("docker/secrets: the NATS server holds bcrypt hashes (no plaintext warning) and each role's password opens its user", async () => {
+    // As Compose reads the file: the single quotes are dropped, the double quotes reach nats-server.
+    const server = Object.fromEntries(
+      Object.entries(envFile("docker/secrets/nats.env.example")).map(([k, v]) => [k, v.replace(/^'(.*)'$/, "$1")]),
+    );
+    await hashesOpenEachRole(server, "docker/nats.conf", "docker/secrets");
   }, 60_000);
 
   it("nats.conf (compose) and the nats-config ConfigMap (Kubernetes) define a user per role, the same way", () => {
