@@ -126,7 +126,9 @@ export function jsonBody(options: { limit: string }) {
 
 /** Route middleware, after the JSON body parser: refuses bodies that are not JSON, too deep or too large. */
 export function guardBody(req: IncomingMessage & { body?: unknown }, _res: ServerResponse, next: Next): void {
-  if (hasBody(req) && mediaType(req) !== "application/json") {
+  // No body (most requests: every read): nothing was parsed, nothing to walk.
+  if (!hasBody(req)) return next();
+  if (mediaType(req) !== "application/json") {
     return next(
       new Errors.MoleculerClientError("The request body must be JSON", 415, "UNSUPPORTED_MEDIA_TYPE", {
         contentType: req.headers["content-type"] ?? null,

@@ -27,16 +27,18 @@ interface RootCallOptions {
 export function requestCallOptions(options: RootCallOptions, req: IncomingMessage, res: ServerResponse): void {
   const parent = parseTraceParent(req.headers.traceparent);
   let requestId: string;
+  let traceId: string;
   if (parent) {
-    requestId = parent.traceId;
+    requestId = traceId = parent.traceId;
     options.parentSpan = { id: parent.parentSpanId, traceID: requestId, sampled: parent.sampled };
   } else {
-    requestId =
-      acceptedRequestId(req.headers["x-request-id"]) ??
-      acceptedRequestId(req.headers["x-correlation-id"]) ??
-      newTraceId();
+    const clientId =
+      acceptedRequestId(req.headers["x-request-id"]) ?? acceptedRequestId(req.headers["x-correlation-id"]);
+    // A fresh id is a trace id already (32 hex): no need to derive one.
+    requestId = clientId ?? newTraceId();
+    traceId = clientId === undefined ? requestId : traceIdOf(clientId);
     options.requestID = requestId;
     if (UNTRACED.test(req.url ?? "")) options.parentSpan = { id: null, traceID: requestId, sampled: false };
   }
-  res.setHeader("X-Trace-Id", traceIdOf(requestId));
+  res.setHeader("X-Trace-Id", traceId);
 }
