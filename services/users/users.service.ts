@@ -124,6 +124,9 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
   },
 
   created() {
+    // Begun now, on libuv's thread pool, so it overlaps the loading of the other modules and the broker's
+    // wait after connecting; prepareStore awaits the same promise (and sees its error, if any).
+    prepareDummyHash().catch(() => undefined);
     this.accounts = new UserStore(this.adapter);
     this.tokens = tokenSettingsFromEnv((message) => this.logger.warn(message));
     this.verifiedTokens = new VerifiedTokens(this.tokens);
