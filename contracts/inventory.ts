@@ -81,8 +81,9 @@ export const inventoryContract = contract(
 export interface InventoryEvents {
   /**
    * Broadcast after every change of what can be bought (set, reserve, release,
-   * commit, a new product's first level): gateways drop their cached reads of
-   * these products (platform/gateway/read-cache.ts).
+   * a new product's first level; not a commit, which moves reserved units to
+   * committed): gateways drop their cached reads of these products
+   * (platform/gateway/read-cache.ts).
    */
   "inventory.changed": { productIds: string[] };
 }

@@ -94,6 +94,32 @@ describe("inventory service", () => {
     expect(await level(p.id)).toMatchObject({ available: 6, reserved: 0, committed: 4 });
   });
 
+  it("reserve and release announce inventory.changed; a commit, which leaves available as it was, does not", async () => {
+    const p = await product(10);
+    const announced: string[][] = [];
+    const broadcast = jest.spyOn(node.broker, "broadcast");
+    const changes = () =>
+      (broadcast.mock.calls as unknown[][])
+        .filter(([event]) => event === "inventory.changed")
+        .map(([, payload]) => (payload as { productIds: string[] } | undefined)?.productIds);
+    try {
+      const sold = newId();
+      await call(node.broker, "inventory.reserve", { orderId: sold, items: [{ productId: p.id, quantity: 2 }] });
+      announced.push(...changes().map((ids) => ids ?? []));
+      const before = (await level(p.id)).available;
+      await call(node.broker, "inventory.commit", { orderId: sold });
+      expect((await level(p.id)).available).toBe(before);
+      expect(changes()).toHaveLength(1);
+      const released = newId();
+      await call(node.broker, "inventory.reserve", { orderId: released, items: [{ productId: p.id, quantity: 1 }] });
+      await call(node.broker, "inventory.release", { orderId: released });
+      expect(changes()).toHaveLength(3);
+      expect(announced).toEqual([[p.id]]);
+    } finally {
+      broadcast.mockRestore();
+    }
+  });
+
   it("reserves all items or none, and a repeat of a refused reservation is refused again", async () => {
     const [a, b] = [await product(5), await product(1)];
     const orderId = newId();

@@ -44,7 +44,11 @@ export class NotCommittable extends Error {
 
 export interface LedgerResult {
   reservation: ReservationDoc;
-  /** Products whose stock rows this call changed (for events). */
+  /**
+   * Products whose available units this call changed (for inventory.changed and
+   * the low-stock gauge). A sale (reserved → committed) changes none: what can
+   * be bought stays the same.
+   */
   touched: string[];
 }
 
@@ -190,8 +194,7 @@ export class StockLedger {
       if (!committing) return this.driveCommit(await this.mustGet(current.orderId), touched);
       current = committing;
     }
-    for (const item of current.items)
-      if (await this.store.sell(current.orderId, item, this.at())) touched.push(item.productId);
+    for (const item of current.items) await this.store.sell(current.orderId, item, this.at());
     const committed = await this.transition(current.orderId, ["COMMITTING"], "COMMITTED");
     return { reservation: committed ?? (await this.mustGet(current.orderId)), touched };
   }
