@@ -300,8 +300,9 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       await load.stop();
       report(`5. NATS restart: recovered ${recoveredMs} ms after the restart`, load);
       expect(order.status).toBe(201);
-      // The issue's "within 10 s" is reported above, not asserted: 2.9 s in one
-      // run and 16 s in another at a load average of 39 (docs/testing.md).
+      // The issue's "within 10 s" is reported above, not asserted: 16 s in the
+      // cold runs of 1 Dec, where calls in flight at the restart were lost and
+      // waited out REQUEST_TIMEOUT (docs/testing.md, an open defect of #12).
       expect(await startedAt(Object.keys(before))).toEqual(before);
     },
     10 * MIN,
