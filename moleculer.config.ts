@@ -10,6 +10,7 @@ import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
 import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
 import { deadNodeProbe } from "./platform/core/dead-node-probe";
+import { NatsReconnectMiddleware } from "./platform/core/nats-reconnect";
 import { stopBackstop } from "./platform/core/stop-backstop";
 import {
   heartbeatFromEnv,
@@ -183,6 +184,8 @@ const brokerOptions: BrokerOptions = {
     // saying what it waited for: the broker waits for calls in flight up to SHUTDOWN_TIMEOUT, and
     // cuts the gateway's and probes' connections after it; the rest takes well under a second.
     stopBackstop({ afterMs: config.SHUTDOWN_TIMEOUT + STOP_MARGIN_MS }),
+    // After nats-server comes back: caches catch up, calls lost in the cut are sent again (nats-reconnect.ts).
+    NatsReconnectMiddleware(),
   ],
 
   // $node.observe on every node (for /status); a getter, because Moleculer
