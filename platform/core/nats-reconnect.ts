@@ -1,4 +1,5 @@
 import { Errors, type Middleware, type ServiceBroker } from "moleculer";
+import { natsClientOf, type NatsClient } from "./nats-client";
 
 /**
  * What Moleculer 0.15's NATS transporter leaves out with nats.js 2: it hears
@@ -23,16 +24,8 @@ import { Errors, type Middleware, type ServiceBroker } from "moleculer";
  * timeout, as before.
  */
 
-/** The parts of Moleculer's NATS transporter and of its nats.js client used here (its typings leave them out). */
-interface NatsStatus {
-  type: string;
-}
-interface NatsClient {
-  status(): AsyncIterable<NatsStatus>;
-  isClosed(): boolean;
-}
+/** The parts of Moleculer's transit and NATS transporter used here (its typings leave them out). */
 interface Transporter {
-  client?: unknown;
   onConnected(wasReconnect: boolean): Promise<unknown>;
 }
 interface PendingRequest {
@@ -53,15 +46,8 @@ function transitOf(broker: ServiceBroker): Transit | undefined {
     : undefined;
 }
 
-function natsClientOf(tx: Transporter): NatsClient | undefined {
-  const client = tx.client;
-  return typeof client === "object" && client !== null && "status" in client && "isClosed" in client
-    ? (client as NatsClient)
-    : undefined;
-}
-
 /** Fails the calls still waiting among `ids` so the retry policy sends them again. */
-export function failLostCalls(transit: Transit, ids: Iterable<string>): number {
+function failLostCalls(transit: Transit, ids: Iterable<string>): number {
   let failed = 0;
   for (const id of ids) {
     const req = transit.pendingRequests.get(id);

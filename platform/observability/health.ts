@@ -5,6 +5,7 @@ import { config } from "../config";
 import { isStoreAdapter, type StoreAdapter } from "../store/store-adapter";
 import { declaredDependencies, hardDependencies } from "./dependencies";
 import { answerClientErrors } from "../gateway/client-errors";
+import { natsClientOf } from "../core/nats-client";
 
 /**
  * Liveness and readiness of one node.
@@ -32,19 +33,6 @@ export interface Readiness {
   nodeID: string;
   failing: string[];
   checks: Record<string, CheckResult>;
-}
-
-/** The NATS client of Moleculer's NATS transporter (`transit.tx.client`), which its typings leave out. */
-interface NatsClient {
-  rtt(): Promise<number>;
-  isClosed(): boolean;
-}
-
-function natsClientOf(transporter: object): NatsClient | undefined {
-  const client: unknown = "client" in transporter ? transporter.client : undefined;
-  return typeof client === "object" && client !== null && "rtt" in client && "isClosed" in client
-    ? (client as NatsClient)
-    : undefined;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {

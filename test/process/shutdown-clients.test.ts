@@ -26,6 +26,23 @@ function connect(url: string, opts: { allowHalfOpen?: boolean } = {}): Promise<n
   });
 }
 
+/** SIGTERM, then the exit code and the time it took; a node still running after the bound fails the test with its output. */
+async function sigterm(node: AgoraNode): Promise<{ code: number | null; elapsed: number }> {
+  const signalled = Date.now();
+  node.child.kill("SIGTERM");
+  const code = await Promise.race([
+    node.exited,
+    new Promise<"still running">((resolve) =>
+      setTimeout(() => resolve("still running"), SHUTDOWN_TIMEOUT_MS + MARGIN_MS).unref(),
+    ),
+  ]);
+  const elapsed = Date.now() - signalled;
+  if (code === "still running") {
+    throw new Error(`still running ${elapsed} ms after SIGTERM:\n${node.output().slice(-3000)}`);
+  }
+  return { code, elapsed };
+}
+
 const write = (socket: net.Socket, data: string | Buffer) =>
   new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve())));
 
@@ -109,18 +126,7 @@ describe("SIGTERM with misbehaving clients", () => {
     // The node has read all of the above by the time it answers this (one event loop, in order).
     expect((await request(node.url, "GET", "/healthz")).status).toBe(200);
 
-    const signalled = Date.now();
-    node.child.kill("SIGTERM");
-    const code = await Promise.race([
-      node.exited,
-      new Promise<"still running">((resolve) =>
-        setTimeout(() => resolve("still running"), SHUTDOWN_TIMEOUT_MS + MARGIN_MS).unref(),
-      ),
-    ]);
-    const elapsed = Date.now() - signalled;
-    if (code === "still running") {
-      throw new Error(`still running ${elapsed} ms after SIGTERM:\n${node.output().slice(-3000)}`);
-    }
+    const { code, elapsed } = await sigterm(node);
     expect({ code, elapsedWithinBound: elapsed <= SHUTDOWN_TIMEOUT_MS + MARGIN_MS }).toEqual({
       code: 0,
       elapsedWithinBound: true,
@@ -139,17 +145,7 @@ describe("SIGTERM when a service never finishes stopping", () => {
       services: ["api", "catalog"],
       env: { SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_MS), FAULTS: "hang-stop=catalog" },
     });
-    const signalled = Date.now();
-    node.child.kill("SIGTERM");
-    const code = await Promise.race([
-      node.exited,
-      new Promise<"still running">((resolve) =>
-        setTimeout(() => resolve("still running"), SHUTDOWN_TIMEOUT_MS + MARGIN_MS).unref(),
-      ),
-    ]);
-    if (code === "still running") {
-      throw new Error(`still running ${Date.now() - signalled} ms after SIGTERM:\n${node.output().slice(-3000)}`);
-    }
+    const { code } = await sigterm(node);
     expect(code).toBe(1);
     const lines = node
       .output()
