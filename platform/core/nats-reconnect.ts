@@ -19,9 +19,17 @@ import { natsClientOf, type NatsClient } from "./nats-client";
  * the connection dropped with Moleculer's retryable RequestRejectedError: the
  * retry policy sends them again. That is what their timeout would have done,
  * minus the wait (a call may run twice either way; the actions that change
- * state are idempotent, docs/fault-isolation.md). A call sent again before the
- * node that answers it is back on the server is lost again and waits out its
- * timeout, as before.
+ * state are idempotent, docs/fault-isolation.md).
+ *
+ * The nodes do not reconnect at the same moment (each retries every
+ * NATS_RECONNECT_WAIT, with jitter). A call sent to a node that is not back on
+ * the server yet - sent during the cut and flushed by nats.js on reconnect, or
+ * sent again by the step above - finds no subscriber and is dropped. Every
+ * node announces its (re)connection with a DISCOVER once its subscriptions are
+ * in place, so a DISCOVER from a node fails the calls still waiting for that
+ * node in the same way: they are sent again, now to a node that receives them.
+ * (A node also sends a DISCOVER to one it does not know; a call that node was
+ * answering then runs twice, as above.)
  */
 
 /** The parts of Moleculer's transit and NATS transporter used here (its typings leave them out). */
@@ -59,6 +67,13 @@ function failLostCalls(transit: Transit, ids: Iterable<string>): number {
   return failed;
 }
 
+/** The ids of the calls waiting for an answer from `nodeID`. */
+function callsTo(transit: Transit, nodeID: string): string[] {
+  const ids: string[] = [];
+  for (const [id, req] of transit.pendingRequests) if (req.nodeID === nodeID) ids.push(id);
+  return ids;
+}
+
 async function watch(broker: ServiceBroker, transit: Transit, client: NatsClient): Promise<void> {
   let waiting: string[] = [];
   for await (const status of client.status()) {
@@ -79,16 +94,38 @@ async function watch(broker: ServiceBroker, transit: Transit, client: NatsClient
   }
 }
 
+interface Packet {
+  payload?: { sender?: string };
+}
+
 export function NatsReconnectMiddleware(): Middleware {
+  let broker: ServiceBroker | undefined;
+  let transit: Transit | undefined;
   return {
     name: "NatsReconnect",
-    started(this: unknown, broker: ServiceBroker) {
-      const transit = transitOf(broker);
+    started(this: unknown, startedBroker: ServiceBroker) {
+      broker = startedBroker;
+      transit = transitOf(startedBroker);
       const client = transit && natsClientOf(transit.tx);
-      if (!transit || !client) return;
-      watch(broker, transit, client).catch((err: unknown) =>
-        broker.logger.warn("NATS status watch ended:", err instanceof Error ? err.message : String(err)),
+      if (!transit || !client) {
+        transit = undefined;
+        return;
+      }
+      watch(startedBroker, transit, client).catch((err: unknown) =>
+        startedBroker.logger.warn("NATS status watch ended:", err instanceof Error ? err.message : String(err)),
       );
     },
-  } as Middleware;
+    transitMessageHandler(next: (cmd: string, packet: Packet) => Promise<boolean>) {
+      return (cmd: string, packet: Packet) => {
+        const sender = packet.payload?.sender;
+        if (cmd === "DISCOVER" && transit && sender && sender !== broker?.nodeID) {
+          const failed = failLostCalls(transit, callsTo(transit, sender));
+          if (failed > 0)
+            broker?.logger.info(`Node '${sender}' is back on NATS; ${failed} call(s) to it are sent again.`);
+        }
+        return next(cmd, packet);
+      };
+    },
+    // Moleculer's typings declare the hook as returning the handler's result, not the wrapped handler.
+  } as unknown as Middleware;
 }

@@ -13,6 +13,10 @@ import type { AuthResult, Page, Product } from "../../contracts";
  *   cache after the reconnect (CACHE_TTL 1 h here, so the TTL cannot be what
  *   clears it).
  *
+ * - a call sent while nats-server was down, to a node that is back on the
+ *   server only after the gateway (nats.js sent it on reconnect, to nobody), is
+ *   sent again when that node announces itself.
+ *
  * nats-server is paused (SIGSTOP) before the call: what the gateway sends then
  * stays unread in nats-server's socket and dies with it (SIGKILL), which is
  * what a crash of nats-server does to the messages it holds.
@@ -87,5 +91,29 @@ describe("nats-server restarted under the cluster", () => {
       expect(put.status).toBe(200);
     });
     await eventually(async () => (await get<Product>(gateway.url, path)).body.available === quantity, 30_000);
+  }, 120_000);
+
+  it("a call sent during the cut to a node that reconnects after the gateway is sent again once that node is back", async () => {
+    const { port } = nats;
+    // The shop reconnects last: it is paused until the gateway is back and has flushed the call.
+    process.kill(shop.child.pid!, "SIGSTOP");
+    let answer: Promise<{ status: number; body: { rows?: unknown[] } }> | undefined;
+    try {
+      await nats.kill();
+      // A list this gateway has not read: its read cache cannot answer without NATS.
+      answer = request<{ rows?: unknown[] }>(gateway.url, "GET", "/api/v1/products?pageSize=3");
+      await sleep(300);
+      const reconnects = gateway.output().split("Reconnected to NATS").length;
+      nats = await startNats([], port);
+      await eventually(async () => gateway.output().split("Reconnected to NATS").length > reconnects, 20_000);
+      // The call went out on reconnect, to no subscriber.
+      await sleep(1_000);
+    } finally {
+      process.kill(shop.child.pid!, "SIGCONT");
+    }
+    const outcome = await Promise.race([answer!, sleep(60_000).then(() => "no answer within 60 s" as const)]);
+    expect(outcome).not.toBe("no answer within 60 s");
+    expect(outcome).toMatchObject({ status: 200, body: { rows: expect.any(Array) } });
+    expect(gateway.output()).toMatch(/Node 'restart-shop' is back on NATS; 1 call\(s\) to it are sent again/);
   }, 120_000);
 });
