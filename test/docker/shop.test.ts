@@ -5,6 +5,7 @@ import { Load } from "./support/load";
 import { prepareShop, type PreparedShop } from "./support/shop";
 import { AGORA_SERVICES, shortId, Stack } from "./support/stack";
 import { storedState } from "./support/store";
+import { printFailedTraces } from "./support/traces";
 
 /**
  * The whole shop on a real engine (issue #12, tests 2 to 7, in this order on
@@ -21,6 +22,10 @@ const MIN = 60_000;
 function report(title: string, load: Load, from = 0) {
   console.log(`${title}\n${JSON.stringify(load.summary(from), null, 1)}`);
 }
+
+/** The spans of the requests that failed (they name the call that held them). */
+const explainFailures = (stack: Stack, load: Load) =>
+  printFailedTraces(`http://127.0.0.1:${stack.port("JAEGER_UI_PORT")}`, load.failures());
 
 async function checkout(shop: PreparedShop, token = shop.tokens[0]) {
   await request(shop.url, "PUT", `/api/v1/cart/items/${shop.productIds[0]}`, { token, body: { quantity: 1 } });
@@ -182,6 +187,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       report("3. docker kill under load (whole run / from the kill on)", load);
       report("   from the kill on", load, killedAt);
 
+      await explainFailures(stack, load);
       expect(load.failures()).toEqual([]);
       const summary = load.summary();
       expect(summary.checkout.n).toBeGreaterThan(0);
@@ -266,6 +272,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       await load.stop();
       report("   catalog 3 → 1", load, rolledAt);
       expect(await stack.containers("catalog")).toHaveLength(1);
+      await explainFailures(stack, load);
       expect(load.failures()).toEqual([]);
       expect(load.summary(rolledAt).all.n).toBeGreaterThan(0);
     },
@@ -299,6 +306,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       const order = await checkout(shop, shop.tokens[1]);
       await load.stop();
       report(`5. NATS restart: recovered ${recoveredMs} ms after the restart`, load);
+      await explainFailures(stack, load);
       expect(order.status).toBe(201);
       // The issue's "within 10 s" is reported above, not asserted: 16 s in the
       // cold runs of 1 Dec, where calls in flight at the restart were lost and

@@ -23,6 +23,9 @@ export interface ReceivedSpan {
   serviceName: string;
   /** The Moleculer node that reported the span (a process tag). */
   nodeID: string;
+  /** Start (ms since the epoch) and length (ms) of the span. */
+  startMs: number;
+  durationMs: number;
   tags: Record<string, string | number | boolean>;
   /** The whole decoded span and process, as JSON text (to search for leaks). */
   raw: string;
@@ -52,6 +55,9 @@ interface ThriftSpan {
   spanId: Buffer;
   parentSpanId: Buffer;
   operationName: string;
+  /** Microseconds since the epoch, and the span's length in microseconds (i64). */
+  startTime: Buffer;
+  duration: Buffer;
   tags?: ThriftTag[] | null;
 }
 
@@ -61,6 +67,7 @@ interface ThriftBatch {
 }
 
 const hex = (b: Buffer) => Buffer.from(b).toString("hex");
+const i64 = (b: Buffer) => Number(Buffer.from(b).readBigInt64BE());
 
 function tagValue(tag: ThriftTag): string | number | boolean {
   switch (tag.vType) {
@@ -69,7 +76,7 @@ function tagValue(tag: ThriftTag): string | number | boolean {
     case "BOOL":
       return tag.vBool ?? false;
     case "LONG":
-      return tag.vLong ? Number(Buffer.from(tag.vLong).readBigInt64BE()) : 0;
+      return tag.vLong ? i64(tag.vLong) : 0;
     default:
       return tag.vStr ?? "";
   }
@@ -89,6 +96,8 @@ function spansOf(batch: ThriftBatch): ReceivedSpan[] {
       operationName: span.operationName,
       serviceName: batch.process.serviceName,
       nodeID: String(processTags.nodeID ?? tags.nodeID ?? ""),
+      startMs: i64(span.startTime) / 1000,
+      durationMs: i64(span.duration) / 1000,
       tags,
       raw: JSON.stringify({ process: batch.process, span, tags, processTags }),
     };

@@ -4,27 +4,33 @@ import { startJaegerReceiver, type ReceivedSpan } from "./jaeger-receiver";
 /**
  * Entry of the Jaeger test image (tests only): the collector stand-in on
  * :14268 and, on :16686, the two query routes the Docker tests and the
- * README use, shaped like Jaeger's: /api/services and
- * /api/traces?service=<name>[&operation=<name>] ({ data: [{ traceID, spans }] }).
+ * README use, shaped like Jaeger's: /api/services,
+ * /api/traces?service=<name>[&operation=<name>] and /api/traces/<traceID>
+ * ({ data: [{ traceID, spans }] }, startTime and duration in microseconds).
  * It keeps the newest MAX_SPANS spans in memory.
  */
 const MAX_SPANS = 50_000;
 
-function traces(spans: ReceivedSpan[], service: string | null, operation: string | null) {
+function traces(spans: ReceivedSpan[], service: string | null, operation: string | null, traceID?: string) {
   const byTrace = new Map<string, ReceivedSpan[]>();
-  for (const span of spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+  for (const span of spans) {
+    if (!traceID || span.traceId === traceID) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+  }
   return [...byTrace.entries()]
     .filter(([, list]) =>
       list.some((s) => (!service || s.serviceName === service) && (!operation || s.operationName === operation)),
     )
     .map(([traceID, list]) => ({
       traceID,
-      spans: list.map(({ spanId, parentSpanId, operationName, serviceName, nodeID }) => ({
+      spans: list.map(({ spanId, parentSpanId, operationName, serviceName, nodeID, startMs, durationMs, tags }) => ({
         spanID: spanId,
         parentSpanID: parentSpanId,
         operationName,
         serviceName,
         nodeID,
+        startTime: Math.round(startMs * 1000),
+        duration: Math.round(durationMs * 1000),
+        error: tags.error === true,
       })),
     }));
 }
@@ -40,8 +46,15 @@ async function main() {
       send(200, { data: [...new Set(receiver.spans.map((s) => s.serviceName))].sort() });
     } else if (url.pathname === "/api/traces") {
       send(200, { data: traces(receiver.spans, url.searchParams.get("service"), url.searchParams.get("operation")) });
+    } else if (url.pathname.startsWith("/api/traces/")) {
+      const traceID = url.pathname.slice("/api/traces/".length);
+      send(200, { data: traces(receiver.spans, null, null, traceID) });
     } else {
-      send(404, { errors: [{ code: 404, msg: "this Jaeger stand-in answers /api/services and /api/traces only" }] });
+      send(404, {
+        errors: [
+          { code: 404, msg: "this Jaeger stand-in answers /api/services, /api/traces and /api/traces/<traceID> only" },
+        ],
+      });
     }
   });
   query.listen(16686, "0.0.0.0");

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 /**
  * Continuous load through the load balancer: each worker repeats its step
@@ -14,6 +14,8 @@ export interface Sample {
   /** ms since the load started. */
   at: number;
   error?: string;
+  /** The W3C trace id the request was sent with: its spans in Jaeger (support/traces.ts). */
+  traceId: string;
 }
 
 export interface Shop {
@@ -64,9 +66,14 @@ export class Load {
     let status = 0;
     let body: unknown;
     let error: string | undefined;
+    const traceId = randomBytes(16).toString("hex");
+    const headers = {
+      ...(init.headers as Record<string, string>),
+      traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01`,
+    };
     try {
       // Far above anything the shop should take: a hang shows as a long sample, not a stuck test.
-      const res = await fetch(this.shop.url + path, { ...init, signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(this.shop.url + path, { ...init, headers, signal: AbortSignal.timeout(60_000) });
       status = res.status;
       const text = await res.text();
       body = text.startsWith("{") ? JSON.parse(text) : text;
@@ -74,7 +81,7 @@ export class Load {
     } catch (err) {
       error = String(err);
     }
-    this.samples.push({ step, status, expected, ms: Date.now() - start, at: start - this.t0, error });
+    this.samples.push({ step, status, expected, ms: Date.now() - start, at: start - this.t0, error, traceId });
     return { status, body };
   }
 

@@ -1,0 +1,43 @@
+import { request } from "../../helpers/http";
+import type { Sample } from "./load";
+
+interface Span {
+  spanID: string;
+  parentSpanID: string;
+  operationName: string;
+  serviceName: string;
+  nodeID: string;
+  startTime: number;
+  duration: number;
+  error: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Prints the spans of the first failed requests, read from the stack's Jaeger
+ * (the stand-in in the local images): which call on which node took the time.
+ * A failed request under load is then explained by the run that saw it, not
+ * only counted.
+ */
+export async function printFailedTraces(jaegerUrl: string, failures: Sample[], limit = 3): Promise<void> {
+  if (failures.length === 0) return;
+  // jaeger-client sends its spans in batches, about a second apart.
+  await sleep(3_000);
+  for (const failure of failures.slice(0, limit)) {
+    const res = await request<{ data: { spans: Span[] }[] }>(jaegerUrl, "GET", `/api/traces/${failure.traceId}`).catch(
+      (err: unknown) => ({ status: 0, body: { data: [] }, err }),
+    );
+    const spans = (res.body.data[0]?.spans ?? []).sort((a, b) => a.startTime - b.startTime);
+    const t0 = spans[0]?.startTime ?? 0;
+    const lines = spans.map(
+      (s) =>
+        `  +${((s.startTime - t0) / 1000).toFixed(0).padStart(6)} ms ${(s.duration / 1000).toFixed(0).padStart(6)} ms` +
+        `  ${s.operationName} on ${s.nodeID}${s.error ? "  ERROR" : ""}`,
+    );
+    console.log(
+      `${failure.step} at ${failure.at} ms: ${failure.status} after ${failure.ms} ms, trace ${failure.traceId}` +
+        `\n${lines.join("\n") || "  (no spans received)"}`,
+    );
+  }
+}
