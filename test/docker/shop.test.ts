@@ -280,7 +280,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
   );
 
   it(
-    "5. NATS restarted under load: the cluster recovers (time reported) without restarting any app container",
+    "5. NATS restarted under load: the cluster recovers (time reported) with no failed request and no app container restarted",
     async () => {
       const before = await startedAt(await appContainers());
       const load = new Load(shop, { readers: 2 });
@@ -308,9 +308,12 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       report(`5. NATS restart: recovered ${recoveredMs} ms after the restart`, load);
       await explainFailures(stack, load);
       expect(order.status).toBe(201);
-      // The issue's "within 10 s" is reported above, not asserted: 16 s in the
-      // cold runs of 1 Dec, where calls in flight at the restart were lost and
-      // waited out REQUEST_TIMEOUT (docs/testing.md; fixed since by platform/core/nats-reconnect.ts, not re-measured here).
+      // Calls lost inside nats-server, or sent to a node not back on it yet, are
+      // sent again (platform/core/nats-reconnect.ts): none fails. The issue's
+      // "within 10 s" is reported above, not asserted (no timing bounds on two
+      // shared cores): 1.6 s in the cold run of 1 Dec 04:52, 15 to 16 s before
+      // that fix (docs/testing.md).
+      expect(load.failures()).toEqual([]);
       expect(await startedAt(Object.keys(before))).toEqual(before);
     },
     10 * MIN,
