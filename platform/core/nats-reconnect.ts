@@ -15,9 +15,11 @@ import { natsClientOf, type NatsClient } from "./nats-client";
  *   retry policy sends it again.
  *
  * On the client's "reconnect" status this runs those steps, as the transporter
- * does for the other transporters, then fails the calls that were waiting when
- * the connection dropped with Moleculer's retryable RequestRejectedError: the
- * retry policy sends them again. That is what their timeout would have done,
+ * does for the other transporters, then fails the calls sent before the
+ * reconnect that are still waiting (those waiting when the connection dropped,
+ * and those sent during the cut, which nats.js holds and sends on reconnect)
+ * with Moleculer's retryable RequestRejectedError: the retry policy sends them
+ * again. That is what their timeout would have done,
  * minus the wait (a call may run twice either way; the actions that change
  * state are idempotent, docs/fault-isolation.md).
  *
@@ -75,21 +77,22 @@ function callsTo(transit: Transit, nodeID: string): string[] {
 }
 
 async function watch(broker: ServiceBroker, transit: Transit, client: NatsClient): Promise<void> {
-  let waiting: string[] = [];
   for await (const status of client.status()) {
     if (status.type === "disconnect") {
-      waiting = [...transit.pendingRequests.keys()];
       broker.logger.warn(
-        `Lost the NATS connection with ${waiting.length} call(s) waiting for an answer; reconnecting.`,
+        `Lost the NATS connection with ${transit.pendingRequests.size} call(s) waiting for an answer; reconnecting.`,
       );
     } else if (status.type === "reconnect") {
-      const lost = waiting;
-      waiting = [];
+      // Every call still waiting was sent before this reconnect: before the cut (its request or
+      // answer may have died in nats-server) or during it (nats.js sends those now, and nats-server
+      // may take them before the answering node's subscriptions, even when that node reconnected
+      // first and so sends no DISCOVER this node would hear).
+      const lost = [...transit.pendingRequests.keys()];
       // First the after-reconnect steps: they wait 500 ms for the other nodes' INFO, which gives
-      // the nodes that answer those calls time to be back on the server as well.
+      // the calls that did arrive time to be answered.
       await transit.tx.onConnected(true);
       const failed = failLostCalls(transit, lost);
-      broker.logger.info(`Reconnected to NATS; ${failed} call(s) sent before the cut are sent again.`);
+      broker.logger.info(`Reconnected to NATS; ${failed} call(s) sent before the reconnect are sent again.`);
     }
   }
 }

@@ -76,7 +76,7 @@ describe("nats-server restarted under the cluster", () => {
     const outcome = await Promise.race([answer!, sleep(60_000).then(() => "no answer within 60 s" as const)]);
     expect(outcome).not.toBe("no answer within 60 s");
     expect(outcome).toMatchObject({ status: 200, body: { id: productId } });
-    await eventually(async () => /call\(s\) sent before the cut are sent again/.test(gateway.output()), 10_000);
+    await eventually(async () => /call\(s\) sent before the reconnect are sent again/.test(gateway.output()), 10_000);
   }, 120_000);
 
   it("a write made while a gateway was cut off reaches that gateway's read cache after the reconnect", async () => {
