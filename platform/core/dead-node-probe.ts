@@ -11,7 +11,8 @@ import type { ActionHandler, Context, Middleware, ServiceBroker } from "molecule
  * waiting on it are rejected as retryable, so the retry policy sends them to
  * another replica. A node that was only slow answers the ping and is left
  * alone; one dropped wrongly (its event loop stalled longer than the ping
- * timeout) rejoins at its next heartbeat. A node is dropped only when another
+ * timeout) is asked for its INFO at once and rejoins as soon as it answers,
+ * not at its next heartbeat. A node is dropped only when another
  * node offers the waiting call's action: with no replica to retry on, a drop
  * cannot help the call, and a wrong one (pings are slow on a busy host) would
  * turn the only replica of a service away until its next heartbeat.
@@ -45,9 +46,13 @@ export function deadNodeProbe({ afterMs, timeoutMs }: DeadNodeProbeOptions): Mid
         if (pong || !node?.available || !hasOtherReplica(actionName, nodeID)) return;
         broker.logger.warn(
           `Node '${nodeID}' did not answer a ping within ${timeoutMs} ms while a call waited ${waitedMs} ms on it: ` +
-            "dropped now, its calls retried elsewhere (it rejoins at its next heartbeat if alive).",
+            "dropped now, its calls retried elsewhere (asked for its INFO: it rejoins as soon as it answers, if alive).",
         );
         broker.registry.nodes.disconnected(nodeID, true);
+        // A node that was only stalled (a container starting beside it, a long GC) answers this
+        // with its INFO and is back at once, not at its next heartbeat: until then it is missing,
+        // and a rollout may be stopping the replica that was left.
+        void broker.transit?.discoverNode(nodeID);
       })
       .catch((err: Error) => broker.logger.warn(`Ping of node '${nodeID}' failed: ${err.message}`))
       .finally(() => probing.delete(nodeID));

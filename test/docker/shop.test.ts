@@ -5,7 +5,7 @@ import { Load } from "./support/load";
 import { prepareShop, type PreparedShop } from "./support/shop";
 import { AGORA_SERVICES, shortId, Stack } from "./support/stack";
 import { storedState } from "./support/store";
-import { printFailedTraces } from "./support/traces";
+import { printFailedTraces, printWarnings } from "./support/traces";
 
 /**
  * The whole shop on a real engine (issue #12, tests 2 to 7, in this order on
@@ -22,10 +22,6 @@ const MIN = 60_000;
 function report(title: string, load: Load, from = 0) {
   console.log(`${title}\n${JSON.stringify(load.summary(from), null, 1)}`);
 }
-
-/** The spans of the requests that failed (they name the call that held them). */
-const explainFailures = (stack: Stack, load: Load) =>
-  printFailedTraces(`http://127.0.0.1:${stack.port("JAEGER_UI_PORT")}`, load.failures());
 
 async function checkout(shop: PreparedShop, token = shop.tokens[0]) {
   await request(shop.url, "PUT", `/api/v1/cart/items/${shop.productIds[0]}`, { token, body: { quantity: 1 } });
@@ -49,6 +45,11 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
         .map((l) => [l.split(" ")[0], l.split(" ").slice(1).join(" ")]),
     );
   const appContainers = async () => (await Promise.all(AGORA_SERVICES.map((s) => stack.containers(s)))).flat();
+  /** The spans of the requests that failed (they name the call that held them), and what the nodes warned of. */
+  const explainFailures = async (load: Load) => {
+    await printFailedTraces(`http://127.0.0.1:${stack.port("JAEGER_UI_PORT")}`, load.failures());
+    await printWarnings(await appContainers(), load.startedAt, load.failures());
+  };
 
   beforeAll(async () => {
     await buildLocalImages();
@@ -187,7 +188,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       report("3. docker kill under load (whole run / from the kill on)", load);
       report("   from the kill on", load, killedAt);
 
-      await explainFailures(stack, load);
+      await explainFailures(load);
       expect(load.failures()).toEqual([]);
       const summary = load.summary();
       expect(summary.checkout.n).toBeGreaterThan(0);
@@ -272,7 +273,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       await load.stop();
       report("   catalog 3 → 1", load, rolledAt);
       expect(await stack.containers("catalog")).toHaveLength(1);
-      await explainFailures(stack, load);
+      await explainFailures(load);
       expect(load.failures()).toEqual([]);
       expect(load.summary(rolledAt).all.n).toBeGreaterThan(0);
     },
@@ -307,7 +308,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       await load.stop();
       const order = await checkout(shop, shop.tokens[1]);
       report(`5. NATS restart: recovered ${recoveredMs} ms after the restart`, load);
-      await explainFailures(stack, load);
+      await explainFailures(load);
       expect(order.status).toBe(201);
       // Calls lost inside nats-server, or sent to a node not back on it yet, are
       // sent again (platform/core/nats-reconnect.ts): none fails. The issue's

@@ -31,6 +31,8 @@ export class Load {
   private running = true;
   private readonly workers: Promise<void>[] = [];
   private readonly t0 = Date.now();
+  /** When the load started (for the logs of a failed run). */
+  readonly startedAt = new Date(this.t0);
 
   constructor(
     private readonly shop: Shop,

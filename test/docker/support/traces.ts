@@ -1,4 +1,5 @@
 import { request } from "../../helpers/http";
+import { run } from "./engine";
 import type { Sample } from "./load";
 
 interface Span {
@@ -39,5 +40,19 @@ export async function printFailedTraces(jaegerUrl: string, failures: Sample[], l
       `${failure.step} at ${failure.at} ms: ${failure.status} after ${failure.ms} ms, trace ${failure.traceId}` +
         `\n${lines.join("\n") || "  (no spans received)"}`,
     );
+  }
+}
+
+/**
+ * Prints the warnings and errors the running containers logged since `since`
+ * (when requests failed): a node dropped, a call refused, a store that did not
+ * answer. Containers removed meanwhile (an old one after a rollout) are gone.
+ */
+export async function printWarnings(containers: string[], since: Date, failures: Sample[], perContainer = 20) {
+  if (failures.length === 0) return;
+  for (const id of containers) {
+    const out = await run("docker", ["logs", "--since", since.toISOString(), id]);
+    const lines = (out.stdout + out.stderr).split("\n").filter((l) => /\b(WARN|ERROR|FATAL)\b/.test(l));
+    if (lines.length) console.log(`${id.slice(0, 12)} warned:\n  ${lines.slice(-perContainer).join("\n  ")}`);
   }
 }
