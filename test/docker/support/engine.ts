@@ -5,7 +5,8 @@ import { promisify } from "node:util";
 /**
  * The Docker engine the test/docker suites run on. Without one (no CLI, no
  * daemon, no Compose) the suites are reported as skipped with the reason,
- * never as passed; .ci/run installs and starts the engine so CI runs them.
+ * never as passed; .ci/run installs and starts the engine so CI runs them
+ * (and with CI=true a missing engine is a failure).
  */
 export const ROOT = path.resolve(__dirname, "../../..");
 const execFileAsync = promisify(execFile);
@@ -57,12 +58,22 @@ function skipReason(): string | undefined {
 }
 
 export const SKIP_REASON = skipReason();
-if (SKIP_REASON) console.warn(`test/docker: skipped, ${SKIP_REASON}`);
+if (SKIP_REASON && process.env.CI !== "true") console.warn(`test/docker: skipped, ${SKIP_REASON}`);
 
-/** describe() on a machine with an engine; otherwise skipped, the reason in its name. */
+/**
+ * describe() on a machine with an engine; otherwise skipped, the reason in its
+ * name. Under CI (CI=true) a missing engine fails instead: .ci/run installs
+ * and starts it, so a skip there would hide a broken set-up.
+ */
 export function describeDocker(name: string, fn: () => void): void {
-  if (SKIP_REASON) describe.skip(`${name} [skipped: ${SKIP_REASON}]`, fn);
-  else describe(name, fn);
+  if (!SKIP_REASON) describe(name, fn);
+  else if (process.env.CI === "true") {
+    describe(name, () => {
+      it("needs a Docker engine under CI", () => {
+        throw new Error(`test/docker cannot run: ${SKIP_REASON}`);
+      });
+    });
+  } else describe.skip(`${name} [skipped: ${SKIP_REASON}]`, fn);
 }
 
 /**
