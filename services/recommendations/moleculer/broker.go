@@ -45,7 +45,15 @@ type Broker struct {
 	services   []*Service
 	actions    map[string]Action
 	listeners  map[string][]boundListener
-	seq        atomic.Int64
+
+	// offer guards what the node offers (started, stopping) together with the
+	// seq its INFO carries: every change of the offer takes a new, higher seq,
+	// and an INFO is built from one consistent snapshot of both. Moleculer's
+	// registry ignores an INFO whose seq is not above the last one it saw
+	// (registry/node.js update), so an INFO answering a DISCOVER before Start
+	// (no services) must not share a seq with the one that lists them.
+	offer sync.Mutex
+	seq   int64
 
 	mu       sync.Mutex
 	pending  map[string]*pendingCall
@@ -76,6 +84,8 @@ func NewBroker(opts Options) *Broker {
 		listeners:  map[string][]boundListener{},
 		pending:    map[string]*pendingCall{},
 		stop:       make(chan struct{}),
+		// Moleculer starts a node's seq at 1 and reads a missing one as 1.
+		seq: 1,
 	}
 	b.registry = NewRegistry(b.nodeDropped)
 	return b
@@ -120,8 +130,7 @@ func (b *Broker) Start() error {
 	b.publish(PacketDiscover, "", &Discover{})
 	// Moleculer waits as long for the INFO answers before it calls itself started.
 	time.Sleep(500 * time.Millisecond)
-	b.started.Store(true)
-	b.seq.Store(1)
+	b.changeOffer(func() { b.started.Store(true) })
 	b.publish(PacketInfo, "", b.localInfo())
 	b.beating.Add(1)
 	go b.heartbeatLoop()
@@ -133,11 +142,12 @@ func (b *Broker) Start() error {
 // here), then the calls in flight finish (up to ShutdownTimeout), then a
 // DISCONNECT so every node drops this one at once, not after a timeout.
 func (b *Broker) Stop() {
-	if !b.stopping.CompareAndSwap(false, true) {
+	leaving := false
+	b.changeOffer(func() { leaving = b.stopping.CompareAndSwap(false, true) })
+	if !leaving {
 		return
 	}
 	b.log.Infof("Stopping: announcing no services, waiting for calls in flight...")
-	b.seq.Add(1)
 	b.publish(PacketInfo, "", b.localInfo())
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
@@ -254,7 +264,17 @@ func (b *Broker) send(subject string, p Payload) error {
 	return b.transport.Publish(subject, data)
 }
 
+// changeOffer applies a change to what the node offers and moves its seq on.
+func (b *Broker) changeOffer(change func()) {
+	b.offer.Lock()
+	defer b.offer.Unlock()
+	change()
+	b.seq++
+}
+
 func (b *Broker) localInfo() *Info {
+	b.offer.Lock()
+	defer b.offer.Unlock()
 	services := []ServiceInfo{}
 	if b.started.Load() && !b.stopping.Load() {
 		for _, s := range b.services {
@@ -269,7 +289,7 @@ func (b *Broker) localInfo() *Info {
 		Config:     map[string]any{},
 		InstanceID: b.instanceID,
 		Metadata:   map[string]any{},
-		Seq:        b.seq.Load(),
+		Seq:        b.seq,
 	}
 }
 

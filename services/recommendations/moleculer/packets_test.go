@@ -209,8 +209,7 @@ func TestInfoHasMoleculersShape(t *testing.T) {
 	b.AddService(&Service{Name: "recommendations",
 		Actions: []Action{{Name: "forProduct", Params: map[string]any{"productId": "string"}}},
 		Events:  []Listener{{Event: "order.confirmed"}}})
-	b.started.Store(true)
-	b.seq.Store(1)
+	b.changeOffer(func() { b.started.Store(true) })
 	out, err := Encode("go-test", b.localInfo())
 	if err != nil {
 		t.Fatal(err)
