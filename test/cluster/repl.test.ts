@@ -11,6 +11,7 @@ import {
 } from "../helpers/processes";
 import { FAST_HEARTBEAT } from "./cluster";
 import { testNatsPasswords } from "../helpers/nats-roles";
+import { replCommand } from "../helpers/repl";
 
 /**
  * `npm run repl` (scripts/repl.ts) joins a running cluster and drives it:
@@ -20,8 +21,6 @@ import { testNatsPasswords } from "../helpers/nats-roles";
  * as in compose and Kubernetes (the REPL, an operator's console, joins as api).
  */
 const ROOT = path.resolve(__dirname, "../..");
-// eslint-disable-next-line no-control-regex
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("npm run repl against a running cluster", () => {
   // nats.conf opens the agora namespace's subjects only.
@@ -33,13 +32,7 @@ describe("npm run repl against a running cluster", () => {
   let repl: Proc;
 
   /** Sends one command and returns what it printed up to the next prompt. */
-  async function command(line: string): Promise<string> {
-    const start = repl.output().length;
-    repl.input(`${line}\n`);
-    const printed = () => plain(repl.output().slice(start));
-    await eventually(() => /mol \$ $/.test(printed().trimEnd() + " ") && printed().length > 10, 15_000, 50);
-    return printed();
-  }
+  const command = (line: string) => replCommand(repl, line, undefined, 15_000);
 
   beforeAll(async () => {
     monitorPort = await freePort();

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { demoProducts } from "../../services/catalog/demo-products";
 import { get, request } from "../helpers/http";
+import { replCommand } from "../helpers/repl";
 import {
   eventually,
   startAgoraNode,
@@ -24,8 +25,6 @@ import {
  */
 const ROOT = path.resolve(__dirname, "../..");
 const DOC = path.join(ROOT, "docs/scale-out.md");
-// eslint-disable-next-line no-control-regex
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** The variables the walkthrough's `export` sets, evaluated by bash as a reader's shell would. */
 function walkthroughEnv(): Record<string, string> {
@@ -46,13 +45,7 @@ describe("the cluster walkthrough (docs/scale-out.md)", () => {
   let nodes: AgoraNode[];
   let repl: Proc;
 
-  async function command(line: string, until = /mol \$ $/): Promise<string> {
-    const start = repl.output().length;
-    repl.input(`${line}\n`);
-    const printed = () => plain(repl.output().slice(start));
-    await eventually(() => until.test(printed().trimEnd() + " ") && printed().length > line.length + 10, 60_000, 50);
-    return printed();
-  }
+  const command = (line: string, until?: RegExp) => replCommand(repl, line, until);
 
   beforeAll(async () => {
     const [nats, mongo] = await Promise.all([startNats(), startMongo()]);
@@ -95,10 +88,10 @@ describe("the cluster walkthrough (docs/scale-out.md)", () => {
   });
 
   it("seed stocks the demo catalog and checkout-demo buys from it", async () => {
-    expect(await command("seed", /Seeded[^\n]*\n[\s\S]*mol \$ $/)).toContain(
+    expect(await command("seed", /Seeded[^\n]*\n[\s\S]*mol \$ /)).toContain(
       `Seeded ${demoProducts.length} demo products`,
     );
-    expect(await command("checkout-demo", /Order [^\n]*\n[\s\S]*mol \$ $/)).toMatch(/Order \S+: CONFIRMED/);
+    expect(await command("checkout-demo", /Order [^\n]*\n[\s\S]*mol \$ /)).toMatch(/Order \S+: CONFIRMED/);
   });
 
   it("the walkthrough's admin signs in and opens /status, which lists every node and the REPL", async () => {
