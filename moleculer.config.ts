@@ -10,7 +10,7 @@ import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
 import { demoProducts } from "./services/catalog/demo-products";
 import { faultInjection } from "./dev/fault-injection";
 import { deadNodeProbe } from "./platform/core/dead-node-probe";
-import { NatsReconnectMiddleware } from "./platform/core/nats-reconnect";
+import { NatsReconnectMiddleware } from "./platform/patches/moleculer/nats-reconnect";
 import { stopBackstop } from "./platform/core/stop-backstop";
 import {
   heartbeatFromEnv,

@@ -16,6 +16,7 @@ import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
 import { answerClientErrors } from "./client-errors";
 import { closeServer } from "./close-server";
 import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
+import { moleculerWeb } from "../patches/moleculer-web/methods";
 import { fromHttpLayer, publicError } from "./public-error";
 import { answerMethod, type MatchingAlias } from "./request-guard";
 import { logsAt, memoizeDescription } from "./request-log";
@@ -28,8 +29,6 @@ export type GatewayRequest = IncomingMessage & {
 };
 type Meta = { user?: Caller | null };
 type GatewayThis = { aliases: RouteAlias[]; broker: { registry: { getActionList(o: object): unknown[] } } };
-type HttpHandler = (req: IncomingMessage, res: ServerResponse, next?: unknown) => Promise<unknown>;
-const gatewayMethods = ApiGateway.methods as { sendError: (...a: unknown[]) => unknown; httpHandler: HttpHandler };
 interface Registry {
   getServiceList(o: object): { name: string; actions?: Record<string, KnownAction> }[];
 }
@@ -40,7 +39,6 @@ type AliasThis = {
   createAlias(route: unknown, alias: object, action: string): AliasLike;
   regenerateAllAutoAliases: { (): void; flush?: () => void };
 };
-const webMethods = ApiGateway.methods as Record<string, (this: unknown, ...a: unknown[]) => unknown>;
 type RequestLogSettings = { logRequest?: string | null; logResponse?: string | null; logResponseData?: string | null };
 type LogThis = { fullName: string; logger: Logger; settings: RequestLogSettings };
 
@@ -67,7 +65,9 @@ export interface GatewayOptions {
  * authentication (Bearer token), the auth check each action declares,
  * public error bodies (no stack, no echoed values), Retry-After on a 429,
  * and the OpenAPI document built from the live aliases. The gateway service
- * (services/api) adds its routes on top.
+ * (services/api) adds its routes on top. The moleculer-web methods overridden
+ * below call moleculer-web's own through platform/patches/moleculer-web/methods.ts,
+ * which says why each is overridden and whose canary watches them.
  */
 export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
   return {
@@ -114,11 +114,11 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
     methods: {
       /** moleculer-web times and colours the line before it looks at the level. */
       logResponse(this: LogThis, ...args: unknown[]) {
-        if (this.settings.logResponse || this.settings.logResponseData) webMethods.logResponse.apply(this, args);
+        if (this.settings.logResponse || this.settings.logResponseData) moleculerWeb.logResponse.apply(this, args);
       },
 
       createAlias(this: unknown, ...args: unknown[]) {
-        return memoizeDescription(webMethods.createAlias.apply(this, args) as object);
+        return memoizeDescription(moleculerWeb.createAlias.apply(this, args) as object);
       },
 
       /** Every path answers every method: 405 with Allow, OPTIONS with Allow (request-guard.ts). */
@@ -129,7 +129,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
         next?: unknown,
       ) {
         if (answerMethod(this.aliases, req, res, !!this.settings.cors)) return Promise.resolve();
-        return gatewayMethods.httpHandler.call(this, req, res, next);
+        return moleculerWeb.httpHandler.call(this, req, res, next) as Promise<unknown>;
       },
 
       /** Bearer token → the caller; no header → anonymous; a bad token → 401; no users service → 503. */
@@ -164,7 +164,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
        * answers 503 instead of 404.
        */
       regenerateAutoAliases(this: AliasThis, route: unknown) {
-        webMethods.regenerateAutoAliases.call(this, route);
+        moleculerWeb.regenerateAutoAliases.call(this, route);
         // Created here: moleculer-web builds its first aliases in its own created().
         this.knownRoutes ??= new KnownRoutes();
         for (const service of this.broker.registry.getServiceList({ withActions: true, skipInternal: true })) {
@@ -201,7 +201,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
         if (err?.code === 429 && !res.headersSent) {
           res.setHeader("Retry-After", String(retryAfterSeconds(req.$route?.rateLimit?.store?.resetTime)));
         }
-        return webMethods.sendError.call(this, req, res, err);
+        return moleculerWeb.sendError.call(this, req, res, err);
       },
 
       openApiDocument(this: GatewayThis): object {

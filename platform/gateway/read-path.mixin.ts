@@ -1,40 +1,21 @@
 import type { Context, ServiceSchema } from "moleculer";
-import ApiGateway from "moleculer-web";
 import { config } from "../config";
 import type { EventContracts } from "../../contracts";
+import {
+  moleculerWebCallAction,
+  sendCached,
+  type CallActionRequest as Req,
+  type CallActionRoute as Route,
+  type CallActionThis,
+} from "../patches/moleculer-web/call-action";
 import { ReadCache, readCacheKey } from "./read-cache";
-import type { GatewayRequest } from "./gateway.mixin";
-
-const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Writes through this gateway that change what product reads show, by service. */
 const CLEARS_ALL = new Set(["catalog", "orders"]);
 
-type Req = GatewayRequest & { $ctx: Context<unknown, { $responseType?: string }> };
-
-interface Route {
-  callOptions?: object;
-  logging?: boolean;
-  onAfterCall?: (ctx: Context, route: Route, req: Req, res: unknown, data: unknown) => unknown;
-}
-
-interface ReadPathThis {
+interface ReadPathThis extends CallActionThis {
   readCache?: ReadCache;
-  sendResponse(req: Req, res: unknown, data: unknown, action: unknown): void;
-  logResponse(req: Req, res: unknown, data: unknown): void;
 }
-
-type CallAction = (
-  this: unknown,
-  route: Route,
-  actionName: string,
-  req: Req,
-  res: unknown,
-  params: Record<string, unknown>,
-  isStream?: boolean,
-) => Promise<unknown>;
-
-const callActionOfMoleculerWeb = (ApiGateway.methods as { callAction: CallAction }).callAction;
 
 /**
  * Fewer hops for reads: a gateway answers the product reads it has answered
@@ -62,7 +43,8 @@ export function readPathMixin(): Partial<ServiceSchema> {
     },
 
     methods: {
-      // moleculer-web's callAction, for reads that the cache can answer; anything else goes to moleculer-web's own.
+      // moleculer-web's callAction, for reads that the cache can answer; anything else goes to
+      // moleculer-web's own (a patch: platform/patches/moleculer-web/call-action.ts).
       async callAction(
         this: ReadPathThis,
         route: Route,
@@ -76,7 +58,7 @@ export function readPathMixin(): Partial<ServiceSchema> {
         const key = cache && !isStream && req.method === "GET" ? readCacheKey(actionName, params) : null;
         if (!cache || !key) {
           try {
-            return await callActionOfMoleculerWeb.call(this, route, actionName, req, res, params, isStream);
+            return await moleculerWebCallAction.call(this, route, actionName, req, res, params, isStream);
           } finally {
             // The response is written; this runs before the node reads the client's next request.
             if (cache && req.method !== "GET") afterWrite(cache, actionName, params);
@@ -88,11 +70,7 @@ export function readPathMixin(): Partial<ServiceSchema> {
           const since = cache.generation;
           body = cache.store(key, await ctx.call(actionName, params, { ...route.callOptions }), since);
         }
-        ctx.meta.$responseType = JSON_TYPE;
-        const data = route.onAfterCall ? await route.onAfterCall.call(this, ctx, route, req, res, body) : body;
-        this.sendResponse(req, res, data, req.$action);
-        if (route.logging) this.logResponse(req, res, data);
-        return true;
+        return sendCached.call(this, route, req, res, body);
       },
     },
 

@@ -1,12 +1,12 @@
 import type { BrokerOptions, Middleware } from "moleculer";
-import { TracerExporters } from "moleculer";
 import { config } from "../config";
-import { traceIdOf } from "./request-context";
-// Moleculer's metric types, per-action request metrics and bulkhead: the same series, cheaper
-// (metric-types.ts, bulkhead-metrics.ts, action-metrics.ts).
-import "./metric-types";
-import "./bulkhead-metrics";
-import "./action-metrics";
+// Moleculer's metric types, per-action request metrics and bulkhead: the same series, cheaper; its
+// Jaeger exporter with trace ids any request id maps to. Each replaces Moleculer's own by name when
+// loaded (platform/patches/moleculer/, docs/patches.md).
+import "../patches/moleculer/metric-types";
+import "../patches/moleculer/bulkhead-metrics";
+import "../patches/moleculer/action-metrics";
+import "../patches/moleculer/jaeger-exporter";
 
 /**
  * Tracing, metrics and heartbeat options from the environment. Everything
@@ -20,21 +20,6 @@ import "./action-metrics";
  *   HEARTBEAT_INTERVAL / HEARTBEAT_TIMEOUT  seconds (10 / 30): how soon a
  *                         vanished node is dropped from the registry
  */
-
-/**
- * Moleculer's Jaeger exporter with 128-bit trace ids. Moleculer uses the
- * request id as the trace id; the stock exporter turns it into hex by
- * dropping dashes, which breaks for a client's X-Request-Id such as
- * "checkout-42". traceIdOf() maps any request id to the same 32-hex id the
- * log lines carry, so a trace id found in a log line opens the trace.
- */
-class AgoraJaegerExporter extends TracerExporters.Jaeger {
-  convertTraceID(id: string | null): Buffer | null {
-    return id ? Buffer.from(traceIdOf(id), "hex") : null;
-  }
-}
-// Registered under Moleculer's own name, so `type: "Jaeger"` (the only names its typings accept) builds ours.
-(TracerExporters.register as (name: string, value: unknown) => void)("Jaeger", AgoraJaegerExporter);
 
 declare module "moleculer" {
   interface EventSchema {

@@ -5,7 +5,7 @@ import { config } from "../config";
 import { isStoreAdapter, type StoreAdapter } from "../store/store-adapter";
 import { declaredDependencies, hardDependencies } from "./dependencies";
 import { answerClientErrors } from "../gateway/client-errors";
-import { natsClientOf } from "../core/nats-client";
+import { natsClientOf } from "../patches/moleculer/nats-client";
 
 /**
  * Liveness and readiness of one node.

@@ -1,113 +1,24 @@
-import { MongoClient, ObjectId, type Collection, type Db, type MongoClientOptions } from "mongodb";
-import MongoDbAdapter from "moleculer-db-adapter-mongo";
+import type { ObjectId } from "mongodb";
 import { config } from "../config";
 import { isDuplicateKeyError } from "../core/errors";
+import { MongoDbAdapterOnDriver7, type MongoDoc } from "../patches/moleculer-db-adapter-mongo/driver-7";
 import { sortSpec, type StoreAdapter, type StoredDoc } from "./store-adapter";
 
-// Public members of moleculer-db-adapter-mongo 0.5 that its typings leave out.
-declare module "moleculer-db-adapter-mongo" {
-  export default interface MongoDbAdapter {
-    /** Constructor arguments, and what connect() sets. */
-    uri: string;
-    opts?: MongoClientOptions;
-    dbName?: string;
-    client?: MongoClient;
-    db?: Db;
-    service: { logger: { info(...args: unknown[]): void }; schema: { collection: string } };
-    /** Moleculer-db-adapter-mongo's, typed here as the ids it converts. */
-    stringToObjectID(id: unknown): unknown;
-    objectIDToString(id: unknown): unknown;
-  }
-}
-
-/** A document as stored: its id an ObjectId (or a string that is not 24 hex). */
-type MongoDoc = { _id: ObjectId | string; [field: string]: unknown };
-
 /**
- * MongoDB: moleculer-db-adapter-mongo, plus Agora's conditional operations
- * (why: platform/store/store-adapter.ts) over its public `collection`. Ids are
- * stored as ObjectId, the only _id shape the MongoDB-wire test server accepts,
- * and handed back as strings.
- *
- * The adapter was written for the mongodb 3.x driver; package.json's
- * `overrides` give it the driver Agora depends on (7.x, which supports
- * MongoDB 4.4 to 8.x: docs/stores.md). The adapter methods that rely on what
- * the 4.0 to 6.0 drivers removed are replaced here: `ObjectID` (now `ObjectId`),
- * `insertOne`/`insertMany` results with `ops`, findOneAnd* answering
- * `{ value }` (now the document itself unless asked for the metadata), and
- * events on `Db` (no longer an EventEmitter). The rest (find, count, sort,
- * skip, limit, updateMany, deleteMany) works unchanged on the new driver.
+ * MongoDB: moleculer-db-adapter-mongo on the 7.x driver (MongoDB 4.4 to 8.x:
+ * docs/stores.md; the adapter's port to it is a patch,
+ * platform/patches/moleculer-db-adapter-mongo/driver-7.ts), plus Agora's
+ * conditional operations (why: platform/store/store-adapter.ts) over its
+ * collection. Ids are stored as ObjectId, the only _id shape the MongoDB-wire
+ * test server accepts, and handed back as strings.
  */
-export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
-  /** The adapter's collection, typed with the ids Agora stores. */
-  private stored?: Collection<MongoDoc>;
-
-  private get docs(): Collection<MongoDoc> {
-    if (!this.stored) throw new Error(`MongoDB store ${this.storeName()} is not connected`);
-    return this.stored;
-  }
-
-  /** A 24-hex string as an ObjectId; anything else unchanged (the adapter's own, on the driver's ObjectId). */
-  override stringToObjectID(id: unknown): unknown {
-    return typeof id === "string" ? this.key(id) : id;
-  }
-
-  /** An ObjectId as its 24-hex string; anything else unchanged. */
-  override objectIDToString(id: unknown): unknown {
-    return id instanceof ObjectId ? id.toHexString() : id;
-  }
-
-  private key(id: string): ObjectId | string {
-    return id.length === 24 && ObjectId.isValid(id) ? ObjectId.createFromHexString(id) : id;
-  }
-
+export class MongoAdapter extends MongoDbAdapterOnDriver7 implements StoreAdapter {
   private out(doc: MongoDoc | null): StoredDoc | null {
     return doc && { ...doc, _id: this.idString(doc._id) };
   }
 
   private idString(id: ObjectId | string): string {
     return typeof id === "string" ? id : id.toHexString();
-  }
-
-  /**
-   * moleculer-db's insert stores `_id` as given, but its findById/updateById
-   * look a 24-hex id up as an ObjectId: a product inserted with a string id
-   * would never be found again on MongoDB. Stored as ObjectId like DocStore's.
-   * Resolves to the stored document, as moleculer-db expects (the adapter's
-   * typings say an array).
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override async insert(entity: object): Promise<any> {
-    const doc = this.withKey(entity);
-    const { insertedId } = await this.docs.insertOne(doc);
-    return { ...doc, _id: insertedId };
-  }
-
-  override async insertMany(entities: object[]): Promise<object[]> {
-    const docs = entities.map((e) => this.withKey(e));
-    const { insertedIds } = await this.docs.insertMany(docs);
-    return docs.map((doc, i) => ({ ...doc, _id: insertedIds[i] }));
-  }
-
-  /** moleculer-db's updateById: the updated document, or null. */
-  override async updateById(id: string | number, update: object): Promise<object> {
-    const res = await this.docs.findOneAndUpdate({ _id: this.key(String(id)) }, update, {
-      returnDocument: "after",
-      includeResultMetadata: true,
-    });
-    return res.value as object;
-  }
-
-  /** moleculer-db's removeById: the removed document, or null. */
-  override async removeById(id: string | number): Promise<object | null> {
-    const res = await this.docs.findOneAndDelete({ _id: this.key(String(id)) }, { includeResultMetadata: true });
-    return res.value;
-  }
-
-  private withKey(entity: object): MongoDoc {
-    const doc: Record<string, unknown> = { ...entity };
-    const id = doc._id;
-    return { ...doc, _id: typeof id === "string" ? this.key(id) : id instanceof ObjectId ? id : new ObjectId() };
   }
 
   /**
@@ -127,32 +38,13 @@ export class MongoAdapter extends MongoDbAdapter implements StoreAdapter {
       );
     });
     try {
-      await Promise.race([this.open(), timedOut]);
+      await Promise.race([super.connect(), timedOut]);
     } catch (err) {
       void this.client?.close().catch(() => undefined);
       throw err;
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** moleculer-db-adapter-mongo's connect, without its listeners on Db, which the driver no longer emits from. */
-  private async open(): Promise<void> {
-    this.client = new MongoClient(this.uri, this.opts);
-    await this.client.connect();
-    this.db = this.client.db(this.dbName);
-    this.collection = this.db.collection(this.service.schema.collection);
-    this.stored = this.db.collection<MongoDoc>(this.service.schema.collection);
-    this.service.logger.info("MongoDB adapter has connected successfully.");
-  }
-
-  /** Database and server, never the credentials of the URI. */
-  storeName(): string {
-    const hosts = this.uri
-      .replace(/^mongodb(\+srv)?:\/\//, "")
-      .replace(/^[^@/]*@/, "")
-      .split(/[/?]/)[0];
-    return `${this.dbName} at ${hosts}`;
   }
 
   /** A round trip to the server: readiness fails while MongoDB does not answer. */

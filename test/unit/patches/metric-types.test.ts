@@ -4,7 +4,7 @@ import {
   GaugeMetric,
   HistogramMetric,
   moleculerMetricTypes,
-} from "../../platform/observability/metric-types";
+} from "../../../platform/patches/moleculer/metric-types";
 
 /**
  * Agora's gauge, counter and histogram must keep Moleculer's series and

@@ -3,14 +3,22 @@ import { Errors, METRIC, type ActionHandler, type ActionSchema, type Context, ty
 import { gaugeSeries } from "./metric-types";
 
 /**
+ * Patch: moleculer@0.15.2, the Bulkhead middleware's localAction hook (Middlewares.Bulkhead
+ * replaced by name; its event hook is Moleculer's own).
+ * Canary: test/unit/patches/moleculer.canary.test.ts
+ * Upstream: yes, small: src/middlewares/bulkhead.js could make its label object once per
+ * action; the gauge series handles come with metric-types.ts.
+ *
  * Moleculer's Bulkhead middleware with the same limits, queue and gauges
  * (`moleculer.request.bulkhead.inflight`, `.queue.size` per action), at less
  * cost per call: Moleculer's sets both gauges on entry and on exit of every
  * call, each with a fresh label object whose key is then built and looked up
- * again; here each action finds its two series once (metric-types.ts). Events
- * keep Moleculer's own code (the event gauges), unchanged.
+ * again; here each action finds its two series once (metric-types.ts; A/B in
+ * bench/README.md, 332c9a3). Events keep Moleculer's own code (the event
+ * gauges), unchanged.
  *
- * Installed in place of Moleculer's own by name, as action-metrics.ts does.
+ * Installed in place of Moleculer's own by name when this module is loaded,
+ * as action-metrics.ts is.
  */
 
 type MiddlewareFactory = (broker: ServiceBroker) => Record<string, unknown>;

@@ -2,6 +2,16 @@ import { Errors, type Middleware, type ServiceBroker } from "moleculer";
 import { natsClientOf, type NatsClient } from "./nats-client";
 
 /**
+ * Patch: moleculer@0.15.2, the NATS transporter's reconnect (src/transporters/nats.js) with
+ * nats@2.29.3; reads the transit's private pendingRequests and calls the transporter's
+ * onConnected(true) and the transit's removePendingRequest().
+ * Canary: test/unit/patches/moleculer.canary.test.ts
+ * Upstream: the first half yes: nats.js 2's status() iterator ("reconnect") is where the
+ * transporter should call this.onConnected(true), as it does for its other clients; failing
+ * the calls lost in the cut is Agora's retry choice (its actions are idempotent) and stays.
+ * Measured: test/cluster/nats-restart.test.ts failed before it (no answer within 60 s with a
+ * 10-minute timeout; the other gateway served the old stock), commit ff22b75.
+ *
  * What Moleculer 0.15's NATS transporter leaves out with nats.js 2: it hears
  * of a reconnect only in a debug log line, so after nats-server comes back
  *
@@ -101,12 +111,14 @@ interface Packet {
   payload?: { sender?: string };
 }
 
+type MessageHandler = (cmd: string, packet: Packet) => Promise<boolean>;
+
 export function NatsReconnectMiddleware(): Middleware {
   let broker: ServiceBroker | undefined;
   let transit: Transit | undefined;
-  return {
+  const middleware: Middleware = {
     name: "NatsReconnect",
-    started(this: unknown, startedBroker: ServiceBroker) {
+    async started(startedBroker: ServiceBroker) {
       broker = startedBroker;
       transit = transitOf(startedBroker);
       const client = transit && natsClientOf(transit.tx);
@@ -118,17 +130,20 @@ export function NatsReconnectMiddleware(): Middleware {
         startedBroker.logger.warn("NATS status watch ended:", err instanceof Error ? err.message : String(err)),
       );
     },
-    transitMessageHandler(next: (cmd: string, packet: Packet) => Promise<boolean>) {
-      return (cmd: string, packet: Packet) => {
-        const sender = packet.payload?.sender;
-        if (cmd === "DISCOVER" && transit && sender && sender !== broker?.nodeID) {
-          const failed = failLostCalls(transit, callsTo(transit, sender));
-          if (failed > 0)
-            broker?.logger.info(`Node '${sender}' is back on NATS; ${failed} call(s) to it are sent again.`);
-        }
-        return next(cmd, packet);
-      };
-    },
-    // Moleculer's typings declare the hook as returning the handler's result, not the wrapped handler.
-  } as unknown as Middleware;
+  };
+  const transitMessageHandler = (next: MessageHandler): MessageHandler => {
+    return (cmd, packet) => {
+      const sender = packet.payload?.sender;
+      if (cmd === "DISCOVER" && transit && sender && sender !== broker?.nodeID) {
+        const failed = failLostCalls(transit, callsTo(transit, sender));
+        if (failed > 0)
+          broker?.logger.info(`Node '${sender}' is back on NATS; ${failed} call(s) to it are sent again.`);
+      }
+      return next(cmd, packet);
+    };
+  };
+  // Moleculer's typings declare this hook as returning the handler's result; Moleculer calls it
+  // with the handler and uses what it returns as the new handler (src/transit.js, wrapMethod;
+  // the canary checks it). Object.assign adds it without claiming the typings' shape.
+  return Object.assign(middleware, { transitMessageHandler });
 }

@@ -1,3 +1,11 @@
+/**
+ * Patch: moleculer@0.15.2, reads the NATS transporter's private `client` (src/transporters/nats.js
+ * sets it in connect()), the nats.js 2 client (nats@2.29.3).
+ * Canary: test/unit/patches/moleculer.canary.test.ts
+ * Upstream: no: a read, not a change; readiness (platform/observability/health.ts) asks the
+ * client for a round trip and nats-reconnect.ts for its status events.
+ */
+
 /** The nats.js client of Moleculer's NATS transporter (`transit.tx.client`), which its typings leave out. */
 export interface NatsClient {
   rtt(): Promise<number>;

@@ -5,6 +5,12 @@ import { METRIC, type ActionHandler, type ActionSchema, type Context, type Servi
 type MetricRegistry = ServiceBroker["metrics"];
 
 /**
+ * Patch: moleculer@0.15.2, the Metrics middleware's localAction and remoteAction hooks
+ * (Middlewares.Metrics replaced by name; its other hooks are Moleculer's own).
+ * Canary: test/unit/patches/moleculer.canary.test.ts
+ * Upstream: yes, small: src/middlewares/metrics.js could build its label objects once per
+ * action and caller as this does; the series handles come with metric-types.ts.
+ *
  * Moleculer's per-action request metrics, with the same series, labels and
  * values, at a fraction of the cost per call.
  *
@@ -13,12 +19,13 @@ type MetricRegistry = ServiceBroker["metrics"];
  * label object for each, which every metric turns into a string key by
  * joining the label values (twice for a counter or gauge: read, then write).
  * On the read path that was the largest item left after the socket write
- * (bench/README.md, A/B log). Here each action finds its series once per
+ * (bench/README.md, A/B log: S1 113.8 → 94.9 µs CPU per request, c34b83f and
+ * 332c9a3). Here each action finds its series once per
  * caller (metric-types.ts gaugeSeries, histogramSeries), so a call costs the
  * updates themselves.
  *
- * Installed in place of Moleculer's own by name (as broker-observability.ts
- * does for the Jaeger exporter); everything else of that middleware (event,
+ * Installed in place of Moleculer's own by name (Middlewares.register, when
+ * this module is loaded); everything else of that middleware (event,
  * transit and transporter metrics) is Moleculer's, unchanged.
  */
 

@@ -1,5 +1,8 @@
 import { Errors, ServiceBroker, type Middleware } from "moleculer";
-import { ActionMetricsMiddleware, MoleculerMetricsMiddleware } from "../../platform/observability/action-metrics";
+import {
+  ActionMetricsMiddleware,
+  MoleculerMetricsMiddleware,
+} from "../../../platform/patches/moleculer/action-metrics";
 
 /**
  * Agora's per-action request metrics must be Moleculer's, series for series

@@ -1,5 +1,5 @@
 import { ServiceBroker, type Middleware } from "moleculer";
-import { BulkheadMiddleware, MoleculerBulkheadMiddleware } from "../../platform/observability/bulkhead-metrics";
+import { BulkheadMiddleware, MoleculerBulkheadMiddleware } from "../../../platform/patches/moleculer/bulkhead-metrics";
 
 /**
  * Agora's bulkhead must limit, queue, refuse and count as Moleculer's does:
