@@ -3,7 +3,7 @@ import { eventually, startAgoraNode, startNats, stopAll, type AgoraNode, type Na
 import type { AuthResult, Page, Product } from "../../contracts";
 
 /**
- * nats-server restarted under the cluster (platform/core/nats-reconnect.ts),
+ * nats-server restarted under the cluster (platform/patches/moleculer/nats-reconnect.ts),
  * real processes over a real nats-server:
  *
  * - a call whose request nats-server took and then lost is sent again once the

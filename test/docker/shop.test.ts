@@ -311,7 +311,7 @@ describeDocker("the shop on a Docker engine (docker-compose.yml + compose.local.
       await explainFailures(load);
       expect(order.status).toBe(201);
       // Calls lost inside nats-server, or sent to a node not back on it yet, are
-      // sent again (platform/core/nats-reconnect.ts): none fails. The issue's
+      // sent again (platform/patches/moleculer/nats-reconnect.ts): none fails. The issue's
       // "within 10 s" is reported above, not asserted (no timing bounds on two
       // shared cores): 1.6 s in the cold run of 1 Dec 04:52, 15 to 16 s before
       // that fix (docs/testing.md).

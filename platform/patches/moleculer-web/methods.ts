@@ -8,7 +8,7 @@ import ApiGateway from "moleculer-web";
  * documented hooks (authenticate, authorize, onBeforeCall, onAfterCall, onError, reformatError
  * are, and need no fence); each override runs its own step and then moleculer-web's method below.
  * Canary: test/unit/patches/moleculer-web.canary.test.ts (each method's arity and source text).
- * Upstream, per override:
+ * Upstream: per override:
  * - httpHandler: 405 with Allow and OPTIONS with Allow for every path (request-guard.ts, 874aecf);
  *   moleculer-web answers a method no alias serves with 404: yes, upstream.
  * - logResponse and createAlias: the response line and the alias description formatted only
