@@ -2,12 +2,13 @@ import os from "node:os";
 import path from "node:path";
 import type { Server } from "node:http";
 import type { BrokerOptions, Errors, LogLevels, ServiceBroker } from "moleculer";
-import { config } from "./platform/config";
+import { config, declareVariables } from "./platform/config";
 import { transporterFromEnv } from "./platform/config/transporter";
 import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
 import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
 import { demoProducts } from "./services/catalog/demo-products";
+import { serviceVariables } from "./services/variables";
 import { faultInjection } from "./dev/fault-injection";
 import { deadNodeProbe } from "./platform/core/dead-node-probe";
 import { NatsReconnectMiddleware } from "./platform/patches/moleculer/nats-reconnect";
@@ -26,6 +27,9 @@ import { nodeProbeService } from "./platform/observability/node-probe";
 import { closeServer } from "./platform/gateway/close-server";
 import { ActionAccessMiddleware } from "./platform/security/access-middleware";
 import { isNoEndpointError, refusedByLeavingNode, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
+
+// Every service's variables, whichever services this node runs: parsed with the platform's at start.
+declareVariables(serviceVariables);
 
 /**
  * Broker options, shared by every Agora node. The settings come from

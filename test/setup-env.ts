@@ -1,6 +1,10 @@
 // Runs before every test file: the gateway picks a free port, stores are in
 // memory unless a suite asks for files, and logs stay quiet.
-import { resetConfig } from "../platform/config";
+import { declareVariables, resetConfig } from "../platform/config";
+import { serviceVariables } from "../services/variables";
+
+// As moleculer.config.ts does on every node: the services' variables join the platform's.
+declareVariables(serviceVariables);
 
 process.env.NODE_ENV = "test";
 process.env.PORT ??= "0";

@@ -1,7 +1,7 @@
-import { variables, type Config, type VariableName } from "./variables";
+import { declarations, variables, type Config, type VariableName } from "./variables";
 import type { Mode, Variable } from "./variable";
 
-export type { Config, VariableName } from "./variables";
+export type { Config, ServiceVariables, VariableName } from "./variables";
 export { variables } from "./variables";
 
 export type Env = Record<string, string | undefined>;
@@ -58,14 +58,31 @@ function currentConfig(): Config {
 }
 
 /** The configuration of this process, typed and read-only: `config.REQUEST_TIMEOUT`. */
-export const config: Config = Object.freeze(
-  Object.defineProperties(
-    {},
-    Object.fromEntries(
-      Object.keys(variables).map((name) => [
-        name,
-        { enumerable: true, get: () => currentConfig()[name as VariableName] },
-      ]),
-    ),
-  ),
-) as Config;
+export const config = {} as Config;
+
+/** `config.<name>` reads the current parse. */
+function expose(name: string): void {
+  Object.defineProperty(config, name, {
+    enumerable: true,
+    get: () => currentConfig()[name as VariableName],
+  });
+}
+
+for (const name of Object.keys(variables)) expose(name);
+
+/**
+ * Adds variables declared outside platform: each service's, listed in
+ * services/variables.ts and handed over by moleculer.config.ts (every node)
+ * and test/setup-env.ts before the config is read, so they are parsed at
+ * start with the others. The same declaration again changes nothing; another
+ * declaration of a declared name is an error (each is declared once).
+ */
+export function declareVariables(declared: Record<string, Variable<unknown>>): void {
+  for (const [name, variable] of Object.entries(declared)) {
+    if (declarations[name] === variable) continue;
+    if (name in declarations) throw new Error(`environment variable ${name} is declared twice`);
+    declarations[name] = variable;
+    expose(name);
+    current = undefined;
+  }
+}

@@ -1,4 +1,7 @@
-import { config, ConfigError, loadConfig, variables } from "../../platform/config";
+import { config, ConfigError, declareVariables, loadConfig, variables } from "../../platform/config";
+import { int } from "../../platform/config/variable";
+import { ordersVariables } from "../../services/orders/orders.vars";
+import { serviceVariables } from "../../services/variables";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -90,5 +93,23 @@ describe("configuration parsing", () => {
       else process.env.REQUEST_TIMEOUT = saved;
     }
     expect(config.REQUEST_TIMEOUT).toBe(saved === undefined ? 10_000 : Number(saved));
+  });
+});
+
+describe("services' variables", () => {
+  it("are declared next to their service and parsed with the platform's", () => {
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.keys(serviceVariables)));
+    expect(ordersVariables.ORDERS_PENDING_TIMEOUT_MS).toBe(variables.ORDERS_PENDING_TIMEOUT_MS);
+    expect(loadConfig({ ORDERS_PENDING_TIMEOUT_MS: "1500" }).ORDERS_PENDING_TIMEOUT_MS).toBe(1500);
+    expect(problemsOf({ ORDERS_PENDING_TIMEOUT_MS: "soon", PORT: "abc" })).toHaveLength(2);
+  });
+
+  it("are declared once: the same declaration again changes nothing, another one for a declared name is an error", () => {
+    const before = Object.keys(variables).length;
+    declareVariables(serviceVariables);
+    expect(Object.keys(variables)).toHaveLength(before);
+    expect(() => declareVariables({ ORDERS_PENDING_TIMEOUT_MS: int({ default: 1, doc: "again" }) })).toThrow(
+      "environment variable ORDERS_PENDING_TIMEOUT_MS is declared twice",
+    );
   });
 });

@@ -125,17 +125,16 @@ describe("platform/patches/moleculer: the upstream code the patches rely on", ()
 
   describe("on two brokers over Moleculer's Fake transporter", () => {
     const seen: { cmd: string; sender?: string }[] = [];
-    const probe: Middleware = Object.assign(
-      { name: "Probe" },
-      {
-        transitMessageHandler(next: (cmd: string, packet: { payload?: { sender?: string } }) => Promise<unknown>) {
-          return (cmd: string, packet: { payload?: { sender?: string } }) => {
-            seen.push({ cmd, sender: packet.payload?.sender });
-            return next(cmd, packet);
-          };
-        },
+    const named: Middleware = { name: "Probe" };
+    // As nats-reconnect.ts adds it: Moleculer's typings have this hook return the handler's result.
+    const probe = Object.assign(named, {
+      transitMessageHandler(next: (cmd: string, packet: { payload?: { sender?: string } }) => Promise<unknown>) {
+        return (cmd: string, packet: { payload?: { sender?: string } }) => {
+          seen.push({ cmd, sender: packet.payload?.sender });
+          return next(cmd, packet);
+        };
       },
-    );
+    });
     const a = new ServiceBroker({
       nodeID: "a",
       namespace: "canary",
