@@ -41,6 +41,7 @@ export const cartContract = contract(
         quantity: { type: "number", integer: true, min: 1, max: MAX_QUANTITY },
       },
       cart,
+      { errors: { 422: "The product is not for sale, or the cart is full" } },
     ),
     /** DELETE /cart/items/:productId (customer). */
     removeItem: action({ $$strict: true, productId: idRule }, cart),

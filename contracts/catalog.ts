@@ -88,14 +88,18 @@ const gatewayCache: GatewayCache = {
 };
 const cachedRead = { dependsOn: { inventory: "optional" }, cache: gatewayCache } as const;
 const write = { dependsOn: {}, invalidates: "all" } as const;
+const skuTaken = { 409: "A product with this sku exists" } as const;
 
 export const catalogContract = contract(
   "catalog",
   {
     list: action(listParams, pageOf(productSchema), cachedRead),
     get: action(byId, productSchema, cachedRead),
-    create: action({ $$strict: true, ...productFields }, productSchema, write),
-    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, productSchema, write),
+    create: action({ $$strict: true, ...productFields }, productSchema, { ...write, errors: skuTaken }),
+    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, productSchema, {
+      ...write,
+      errors: skuTaken,
+    }),
     remove: action({ $$strict: true, id: idRule }, productSchema, write),
     /**
      * GET /products/:id/recommendations (public): products bought together with

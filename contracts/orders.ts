@@ -71,6 +71,12 @@ export const ordersContract = contract(
       dependsOn: { cart: "hard", inventory: "hard", payments: "hard", notifications: "optional" },
       // Stock changed: the gateway it went through drops its kept product reads at once.
       invalidates: "all",
+      errors: {
+        400: "The Idempotency-Key header is missing or malformed",
+        402: "Payment declined: `data.order` is the FAILED order",
+        409: "Not enough stock (`data.order` is the REJECTED order), or this checkout is still in progress",
+        422: "The cart is empty, or the card is invalid or expired",
+      },
     }),
     /** GET /orders (customer): own orders, newest first. */
     list: action(

@@ -56,7 +56,7 @@ export const usersContract = contract("users", {
       name: { type: "string", min: 1, max: 100, trim: true },
     },
     authResult,
-    { rateLimit: "auth" },
+    { rateLimit: "auth", errors: { 409: "This email is already registered" } },
   ),
   /** POST /auth/login (public). Wrong credentials → 401, the same whether the email exists or not. */
   login: action(
@@ -67,10 +67,10 @@ export const usersContract = contract("users", {
       password: { type: "string", min: 1, max: PASSWORD_MAX },
     },
     authResult,
-    { rateLimit: "auth" },
+    { rateLimit: "auth", errors: { 401: "Invalid email or password" } },
   ),
   /** GET /me (customer). */
-  me: action({ $$strict: "remove" }, userSchema),
+  me: action({ $$strict: "remove" }, userSchema, { errors: { 404: "The token's user no longer exists" } }),
   /** Internal: the gateway turns a Bearer token into the caller, or null. */
   resolveToken: action({ $$strict: true, token: { type: "string", min: 1, max: 4096 } }, callerSchema),
   /** Internal. */

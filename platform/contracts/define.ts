@@ -108,6 +108,11 @@ export interface ActionOptions {
   readonly rateLimit?: "auth";
   /** The gateway a write went through updates its read cache before the caller's next request. */
   readonly invalidates?: Invalidates;
+  /**
+   * The errors it answers itself, HTTP status → when (e.g. `{ 409: "The email is taken" }`), in the
+   * gateway's error body; those of the gateway (validation, access, unavailable) need not be listed.
+   */
+  readonly errors?: Readonly<Record<number, string>>;
 }
 
 export interface ActionDef<

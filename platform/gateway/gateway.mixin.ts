@@ -76,7 +76,7 @@ export interface GatewayOptions {
  * (services/api) adds its routes on top.
  */
 export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
-  const results = new Map([...contractActions(options.contracts)].map(([name, def]) => [name, def.result]));
+  const declared = contractActions(options.contracts);
   const rateLimited = new Set(declaredActions(options.contracts, (def) => def.rateLimit !== undefined));
   return {
     mixins: [ApiGateway],
@@ -217,7 +217,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
           .filter((item) => item.action)
           .map((item) => ({ ...item.action, name: item.name }) as ActionInfo);
         const { documents = () => true, ...info } = options.openApi;
-        return buildOpenApi(this.aliases.filter(documents), actions, { ...info, rateLimited, results });
+        return buildOpenApi(this.aliases.filter(documents), actions, { ...info, rateLimited, declared });
       },
 
       reformatError(err: Parameters<typeof publicError>[0]) {

@@ -40,8 +40,8 @@ export interface DocumentOptions {
   description?: string;
   /** Actions whose routes are rate-limited (documented with a 429 response). */
   rateLimited?: ReadonlySet<string>;
-  /** Each action's result schema (a fastest-validator rule, from its contract), by action name. */
-  results?: ReadonlyMap<string, unknown>;
+  /** What each action's contract declares: its result schema (a fastest-validator rule) and its own errors. */
+  declared?: ReadonlyMap<string, { result?: unknown; errors?: Readonly<Record<number, string>> }>;
   /** The responses of the routes served by a function, by "METHOD /full/path". */
   routes?: Readonly<Record<string, RouteResponses>>;
 }
@@ -120,7 +120,8 @@ function operationFor(
     };
   }
 
-  const result = action && options.results?.get(action.name);
+  const declared = action && options.declared?.get(action.name);
+  const result = declared?.result;
   const responses: Record<string, unknown> = action
     ? {
         [String(action.restStatus ?? 200)]: {
@@ -137,6 +138,8 @@ function operationFor(
   if (action?.auth === "admin") errors.push("403");
   if (action && options.rateLimited?.has(action.name)) errors.push("429");
   for (const code of errors.sort()) responses[code] = errorResponse(COMMON_ERRORS[code]);
+  for (const [code, description] of Object.entries(declared?.errors ?? {}))
+    responses[code] = errorResponse(description);
 
   const op: Operation = {
     summary: action ? action.name : `${method.toUpperCase()} ${route.path}`,
