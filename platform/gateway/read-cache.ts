@@ -1,4 +1,6 @@
 import { LRUCache } from "lru-cache";
+import { contractActions } from "../contracts/declared";
+import type { Invalidates, ServiceContract } from "../contracts/define";
 
 /**
  * The gateway's own cache of the reads contracts declare cacheable
@@ -19,6 +21,23 @@ export interface CacheableRead {
   fields: readonly string[];
   /** A row without this field as a number is partial (e.g. stock unknown): the answer is not kept. */
   keepsOnlyWith?: string;
+}
+
+/** What the contracts declare about the read cache: the cacheable reads, the events and writes that invalidate them. */
+export function cacheDeclarations(contracts: readonly ServiceContract[]) {
+  const reads = new Map<string, CacheableRead>();
+  const writes = new Map<string, Invalidates>();
+  const clearOn = new Set<string>();
+  const dropOn = new Map<string, string>();
+  for (const [name, def] of contractActions(contracts)) {
+    if (def.invalidates) writes.set(name, def.invalidates);
+    if (!def.cache) continue;
+    const fields = Object.keys(def.params).filter((f) => !f.startsWith("$$"));
+    reads.set(name, { fields, keepsOnlyWith: def.cache.keepsOnlyWith });
+    for (const event of def.cache.clearOn) clearOn.add(event);
+    for (const [event, field] of Object.entries(def.cache.dropOn)) dropOn.set(event, field);
+  }
+  return { reads, writes, clearOn, dropOn };
 }
 
 interface Entry {

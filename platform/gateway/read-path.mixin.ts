@@ -1,9 +1,8 @@
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { config } from "../config";
-import { contractActions } from "../contracts/declared";
 import type { Invalidates, ServiceContract } from "../contracts/define";
-import { ReadCache, type CacheableRead } from "./read-cache";
+import { cacheDeclarations, ReadCache } from "./read-cache";
 import type { GatewayRequest } from "./gateway.mixin";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -33,23 +32,6 @@ type CallAction = (
 ) => Promise<unknown>;
 
 const callActionOfMoleculerWeb = (ApiGateway.methods as { callAction: CallAction }).callAction;
-
-/** What the contracts declare about the read cache: the cacheable reads, the events and writes that invalidate them. */
-function cacheDeclarations(contracts: readonly ServiceContract[]) {
-  const reads = new Map<string, CacheableRead>();
-  const writes = new Map<string, Invalidates>();
-  const clearOn = new Set<string>();
-  const dropOn = new Map<string, string>();
-  for (const [name, def] of contractActions(contracts)) {
-    if (def.invalidates) writes.set(name, def.invalidates);
-    if (!def.cache) continue;
-    const fields = Object.keys(def.params).filter((f) => !f.startsWith("$$"));
-    reads.set(name, { fields, keepsOnlyWith: def.cache.keepsOnlyWith });
-    for (const event of def.cache.clearOn) clearOn.add(event);
-    for (const [event, field] of Object.entries(def.cache.dropOn)) dropOn.set(event, field);
-  }
-  return { reads, writes, clearOn, dropOn };
-}
 
 /**
  * Fewer hops for reads: a gateway answers the reads it has answered before

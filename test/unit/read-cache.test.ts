@@ -1,5 +1,5 @@
 import { serviceContracts } from "../../contracts";
-import { ReadCache } from "../../platform/gateway/read-cache";
+import { cacheDeclarations, ReadCache } from "../../platform/gateway/read-cache";
 import { readPathMixin } from "../../platform/gateway/read-path.mixin";
 
 /** The gateway's read cache keeps what the contracts declare cacheable and drops it on what they declare. */
@@ -43,4 +43,19 @@ it("drops the answers showing a changed row, and all on clear", () => {
 it("listens to the events the contracts name, besides its own reconnect", () => {
   const events = Object.keys(readPathMixin(serviceContracts).events ?? {}).sort();
   expect(events).toEqual(["$transporter.connected", "cache.clean.catalog", "inventory.changed"]);
+});
+
+it("reads from the contracts the product reads and the writes that invalidate them", () => {
+  const { reads, writes } = cacheDeclarations(serviceContracts);
+  expect(Object.fromEntries([...reads].map(([name, read]) => [name, read.fields]))).toEqual({
+    "catalog.get": ["id"],
+    "catalog.list": ["page", "pageSize", "sort", "category", "q"],
+  });
+  expect(Object.fromEntries(writes)).toEqual({
+    "catalog.create": "all",
+    "catalog.update": "all",
+    "catalog.remove": "all",
+    "orders.checkout": "all",
+    "inventory.set": { ids: "productId" },
+  });
 });
