@@ -60,6 +60,9 @@ const cardParams = {
   },
 } as const;
 
+/** What a checkout's error carries when it made an order (FAILED or REJECTED). */
+const withOrder = { type: "object", props: { order: orderSchema } } as const;
+
 export const ordersContract = contract(
   "orders",
   {
@@ -73,8 +76,11 @@ export const ordersContract = contract(
       invalidates: "all",
       errors: {
         400: "The Idempotency-Key header is missing or malformed",
-        402: "Payment declined: `data.order` is the FAILED order",
-        409: "Not enough stock (`data.order` is the REJECTED order), or this checkout is still in progress",
+        402: { description: "Payment declined: `data.order` is the FAILED order", data: withOrder },
+        409: {
+          description: "Not enough stock (`data.order` is the REJECTED order), or this checkout is still in progress",
+          data: withOrder,
+        },
         422: "The cart is empty, or the card is invalid or expired",
       },
     }),

@@ -87,7 +87,13 @@ export interface GatewayCache {
   readonly keepsOnlyWith?: string;
 }
 
-/** What a successful call through a gateway does to that gateway's read cache. */
+/** An error an action answers, and what its `data` carries. */
+export interface DeclaredError {
+  readonly description: string;
+  readonly data: ResultSchema;
+}
+
+/** What a call through a gateway (answered or failed) does to that gateway's read cache. */
 export type Invalidates =
   /** Drops every kept answer. */
   | "all"
@@ -110,9 +116,10 @@ export interface ActionOptions {
   readonly invalidates?: Invalidates;
   /**
    * The errors it answers itself, HTTP status → when (e.g. `{ 409: "The email is taken" }`), in the
-   * gateway's error body; those of the gateway (validation, access, unavailable) need not be listed.
+   * gateway's error body; with `data`, the schema of what the error's `data` carries. Those of the
+   * gateway (validation, access, unavailable) need not be listed.
    */
-  readonly errors?: Readonly<Record<number, string>>;
+  readonly errors?: Readonly<Record<number, string | DeclaredError>>;
 }
 
 export interface ActionDef<

@@ -1,4 +1,5 @@
 import type { AccessLevel } from "../contracts/access";
+import type { DeclaredError } from "../contracts/define";
 import { actionDependencies, hardDependencies, type ServiceDependencies } from "../observability/dependencies";
 import { isOptional, objectSchema, ruleObject, toJsonSchema, type JsonSchema } from "./json-schema";
 
@@ -41,7 +42,7 @@ export interface DocumentOptions {
   /** Actions whose routes are rate-limited (documented with a 429 response). */
   rateLimited?: ReadonlySet<string>;
   /** What each action's contract declares: its result schema (a fastest-validator rule) and its own errors. */
-  declared?: ReadonlyMap<string, { result?: unknown; errors?: Readonly<Record<number, string>> }>;
+  declared?: ReadonlyMap<string, { result?: unknown; errors?: Readonly<Record<number, string | DeclaredError>> }>;
   /** The responses of the routes served by a function, by "METHOD /full/path". */
   routes?: Readonly<Record<string, RouteResponses>>;
 }
@@ -60,9 +61,19 @@ export function openApiPath(path: string): { path: string; params: string[] } {
   return { path: converted, params };
 }
 
-const errorResponse = (description: string) => ({
+const ERROR_REF = { $ref: "#/components/schemas/Error" };
+
+/** The gateway's error body; with `data`, what that error's `data` carries. */
+const errorResponse = (description: string, data?: unknown) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  content: {
+    "application/json": {
+      schema:
+        data === undefined
+          ? ERROR_REF
+          : { allOf: [ERROR_REF, { type: "object", required: ["data"], properties: { data: toJsonSchema(data) } }] },
+    },
+  },
 });
 
 const COMMON_ERRORS: Record<string, string> = {
@@ -138,8 +149,9 @@ function operationFor(
   if (action?.auth === "admin") errors.push("403");
   if (action && options.rateLimited?.has(action.name)) errors.push("429");
   for (const code of errors.sort()) responses[code] = errorResponse(COMMON_ERRORS[code]);
-  for (const [code, description] of Object.entries(declared?.errors ?? {}))
-    responses[code] = errorResponse(description);
+  for (const [code, error] of Object.entries(declared?.errors ?? {})) {
+    responses[code] = typeof error === "string" ? errorResponse(error) : errorResponse(error.description, error.data);
+  }
 
   const op: Operation = {
     summary: action ? action.name : `${method.toUpperCase()} ${route.path}`,

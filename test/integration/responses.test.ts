@@ -244,7 +244,15 @@ it("cart, checkout, orders and notifications", async () => {
     token,
     headers: { "idempotency-key": randomUUID() },
   });
-  expect(declined.status).toBeGreaterThanOrEqual(400);
+  expect(declined.status).toBe(402);
+  // Rejected: more than the stock left, a REJECTED order in the error's data.
+  await checked("PUT", item, `/api/v1/cart/items/${productId}`, { body: { quantity: 50 }, token });
+  const rejected = await checked("POST", "/api/v1/orders", undefined, {
+    body: { payment },
+    token,
+    headers: { "idempotency-key": randomUUID() },
+  });
+  expect(rejected.status).toBe(409);
 
   expect((await checked("GET", "/api/v1/orders", undefined, { token })).status).toBe(200);
   expect((await checked("GET", "/api/v1/orders/{id}", `/api/v1/orders/${order.body.id}`, { token })).status).toBe(200);

@@ -124,7 +124,16 @@ describe("buildOpenApi", () => {
   };
   const declared = new Map([
     ["things.list", { result: { type: "array", items: thing } }],
-    ["things.create", { result: thing, errors: { 409: "A thing with this name exists" } }],
+    [
+      "things.create",
+      {
+        result: thing,
+        errors: {
+          409: "A thing with this name exists",
+          402: { description: "Declined", data: { type: "object", props: { thing } } },
+        },
+      },
+    ],
   ]);
   const routes = {
     "GET /healthz": { "200": { description: "Alive", type: "application/json", schema: { type: "object" } } },
@@ -175,6 +184,7 @@ describe("buildOpenApi", () => {
       "201",
       "400",
       "401",
+      "402",
       "403",
       "409",
       "422",
@@ -211,6 +221,22 @@ describe("buildOpenApi", () => {
       expect(responses("/api/v1/things", "post")["409"]).toEqual({
         description: "A thing with this name exists",
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      });
+      expect(responses("/api/v1/things", "post")["402"].content["application/json"].schema).toEqual({
+        allOf: [
+          { $ref: "#/components/schemas/Error" },
+          {
+            type: "object",
+            required: ["data"],
+            properties: {
+              data: {
+                type: "object",
+                properties: { thing: expect.objectContaining({ type: "object" }) },
+                required: ["thing"],
+              },
+            },
+          },
+        ],
       });
     });
 
