@@ -1,18 +1,20 @@
 import { idRule } from "../platform/core/ids";
-import { action, contract, returns } from "./define";
+import { action, contract, type RuleType } from "../platform/contracts/define";
+import { countRule, currencyRule } from "./common";
 
-export interface CartLine {
-  productId: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+const cartLine = {
+  type: "object",
+  strict: true,
+  props: { productId: idRule, name: { type: "string" }, quantity: countRule, unitPriceCents: countRule },
+} as const;
+export type CartLine = RuleType<typeof cartLine>;
 
-export interface Cart {
-  items: CartLine[];
-  totalCents: number;
-  currency: string;
-}
+const cart = {
+  type: "object",
+  strict: true,
+  props: { items: { type: "array", items: cartLine }, totalCents: countRule, currency: currencyRule },
+} as const;
+export type Cart = RuleType<typeof cart>;
 
 /** Units of one product a cart line may hold. */
 export const MAX_QUANTITY = 99;
@@ -30,7 +32,7 @@ export const cartContract = contract(
   "cart",
   {
     /** GET /cart (customer). */
-    get: action(ownCart, returns<Cart>()),
+    get: action(ownCart, cart),
     /** PUT /cart/items/:productId (customer). Unknown product → 404, inactive → 422. */
     setItem: action(
       {
@@ -38,16 +40,17 @@ export const cartContract = contract(
         productId: idRule,
         quantity: { type: "number", integer: true, min: 1, max: MAX_QUANTITY },
       },
-      returns<Cart>(),
+      cart,
+      { errors: { 422: "The product is not for sale, or the cart is full" } },
     ),
     /** DELETE /cart/items/:productId (customer). */
-    removeItem: action({ $$strict: true, productId: idRule }, returns<Cart>()),
+    removeItem: action({ $$strict: true, productId: idRule }, cart),
     /** DELETE /cart (customer). */
-    clear: action(ownCart, returns<Cart>(), emptyCart),
+    clear: action(ownCart, cart, emptyCart),
     /** Internal: the cart of a user, with current catalog prices. */
-    snapshot: action(ofUser, returns<Cart>()),
+    snapshot: action(ofUser, cart),
     /** Internal: empties a user's cart (after a confirmed order). */
-    empty: action(ofUser, returns<Cart>(), emptyCart),
+    empty: action(ofUser, cart, emptyCart),
   },
   // Every cart answer shows the catalog's current name and price.
   { dependsOn: { catalog: "hard" } },

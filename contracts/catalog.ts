@@ -1,31 +1,43 @@
 import { idRule } from "../platform/core/ids";
-import type { Currency, Page } from "./common";
-import { action, allOptional, contract, returns, type InferParams } from "./define";
+import { countRule, currencyRule, pageOf, timestampRule } from "./common";
+import {
+  action,
+  allOptional,
+  contract,
+  type GatewayCache,
+  type InferParams,
+  type RuleType,
+} from "../platform/contracts/define";
 import { MAX_RECOMMENDATIONS } from "./recommendations";
 
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  /** Price in the currency's minor unit (cents); an integer, never a float. */
-  priceCents: number;
-  currency: Currency;
-  category: string;
-  tags: string[];
-  imageUrl?: string;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /**
-   * Units available to buy, from inventory; set on every catalog.list/get
-   * result. `null` when inventory cannot be reached (unknown, not sold out),
-   * with the reason in `availableReason`.
-   */
-  available?: number | null;
-  /** Why `available` is null; absent otherwise. */
-  availableReason?: string;
-}
+export const productSchema = {
+  type: "object",
+  strict: true,
+  props: {
+    id: idRule,
+    sku: { type: "string", min: 1 },
+    name: { type: "string" },
+    description: { type: "string" },
+    /** Price in the currency's minor unit (cents); an integer, never a float. */
+    priceCents: countRule,
+    currency: currencyRule,
+    category: { type: "string" },
+    tags: { type: "array", items: { type: "string" } },
+    imageUrl: { type: "string", optional: true },
+    active: { type: "boolean" },
+    createdAt: timestampRule,
+    updatedAt: timestampRule,
+    /**
+     * Units available to buy, from inventory; set on every catalog.list/get
+     * result. `null` when inventory cannot be reached (unknown, not sold out),
+     * with the reason in `availableReason`.
+     */
+    available: { type: "number", integer: true, optional: true, nullable: true },
+    /** Why `available` is null; absent otherwise. */
+    availableReason: { type: "string", optional: true },
+  },
+} as const;
+export type Product = RuleType<typeof productSchema>;
 
 export const PRODUCT_SORTS = ["name", "-name", "priceCents", "-priceCents", "createdAt", "-createdAt"] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -61,19 +73,34 @@ const productFields = {
 
 const byId = { $$strict: "remove", id: idRule } as const;
 
-// Reads show stock from inventory when it answers and `available: null` when
-// it does not; writes need nothing but the catalog's own store.
-const withStock = { dependsOn: { inventory: "optional" } } as const;
-const ownStoreOnly = { dependsOn: {} } as const;
+/*
+ * Reads show stock from inventory when it answers and `available: null` when
+ * it does not; writes need nothing but the catalog's own store. A gateway
+ * keeps the reads it answered (platform/gateway/read-cache.ts) until the
+ * catalog's store cleans its cache or inventory says a product's stock
+ * changed, and never keeps one whose stock is unknown; a write through that
+ * gateway clears them at once.
+ */
+const gatewayCache: GatewayCache = {
+  clearOn: ["cache.clean.catalog"],
+  dropOn: { "inventory.changed": "productIds" },
+  keepsOnlyWith: "available",
+};
+const cachedRead = { dependsOn: { inventory: "optional" }, cache: gatewayCache } as const;
+const write = { dependsOn: {}, invalidates: "all" } as const;
+const skuTaken = { 409: "A product with this sku exists" } as const;
 
 export const catalogContract = contract(
   "catalog",
   {
-    list: action(listParams, returns<Page<Product>>(), withStock),
-    get: action(byId, returns<Product>(), withStock),
-    create: action({ $$strict: true, ...productFields }, returns<Product>(), ownStoreOnly),
-    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, returns<Product>(), ownStoreOnly),
-    remove: action({ $$strict: true, id: idRule }, returns<Product>(), ownStoreOnly),
+    list: action(listParams, pageOf(productSchema), cachedRead),
+    get: action(byId, productSchema, cachedRead),
+    create: action({ $$strict: true, ...productFields }, productSchema, { ...write, errors: skuTaken }),
+    update: action({ $$strict: true, id: idRule, ...allOptional(productFields) }, productSchema, {
+      ...write,
+      errors: skuTaken,
+    }),
+    remove: action({ $$strict: true, id: idRule }, productSchema, write),
     /**
      * GET /products/:id/recommendations (public): products bought together with
      * it, from the Go recommendations service; `rows: []` while none runs.
@@ -84,7 +111,7 @@ export const catalogContract = contract(
         id: idRule,
         limit: { type: "number", integer: true, min: 1, max: MAX_RECOMMENDATIONS, convert: true, optional: true },
       },
-      returns<{ rows: Product[] }>(),
+      { type: "object", strict: true, props: { rows: { type: "array", items: productSchema } } },
       { dependsOn: { recommendations: "optional", inventory: "optional" } },
     ),
   },

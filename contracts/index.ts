@@ -1,17 +1,18 @@
 import type { CallingOptions, Context, ServiceBroker } from "moleculer";
-import type { catalogContract, CatalogEvents } from "./catalog";
-import type { CallableActions } from "./define";
-import type { usersContract } from "./users";
-import type { inventoryContract, InventoryEvents } from "./inventory";
-import type { paymentsContract } from "./payments";
-import type { cartContract } from "./cart";
-import type { OrderEvents, ordersContract } from "./orders";
-import type { notificationsContract } from "./notifications";
-import type { recommendationsContract } from "./recommendations";
+import { catalogContract, type CatalogEvents } from "./catalog";
+import type { CallableActions, ServiceContract } from "../platform/contracts/define";
+import { usersContract } from "./users";
+import { inventoryContract, type InventoryEvents } from "./inventory";
+import { paymentsContract } from "./payments";
+import { cartContract } from "./cart";
+import { type OrderEvents, ordersContract } from "./orders";
+import { notificationsContract } from "./notifications";
+import { recommendationsContract } from "./recommendations";
+import { webContract } from "./web";
 
-export * from "./access";
+export * from "../platform/contracts/access";
 export * from "./common";
-export * from "./define";
+export * from "../platform/contracts/define";
 export * from "./catalog";
 export * from "./users";
 export * from "./inventory";
@@ -20,6 +21,23 @@ export * from "./cart";
 export * from "./orders";
 export * from "./notifications";
 export * from "./recommendations";
+
+/**
+ * Every service's contract, for the platform code that acts on what they
+ * declare (the gateway: OpenAPI, read cache, rate limits); it is handed them
+ * by the service that wires it (services/api), never imports them.
+ */
+export const serviceContracts: readonly ServiceContract[] = [
+  catalogContract,
+  usersContract,
+  inventoryContract,
+  paymentsContract,
+  cartContract,
+  ordersContract,
+  notificationsContract,
+  recommendationsContract,
+  webContract,
+];
 
 /**
  * Every action a service may call on another, with its params and result.

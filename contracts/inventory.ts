@@ -1,29 +1,39 @@
 import { idRule } from "../platform/core/ids";
-import { action, contract, returns } from "./define";
+import { action, contract, type RuleType } from "../platform/contracts/define";
+import { countRule, timestampRule } from "./common";
 
-export interface StockLevel {
-  productId: string;
-  /** What can still be bought. */
-  available: number;
-  /** Held by checkouts in progress. */
-  reserved: number;
-  /** Sold: taken out of stock by confirmed orders. */
-  committed: number;
-  updatedAt: string;
-}
+const stockLevel = {
+  type: "object",
+  strict: true,
+  props: {
+    productId: idRule,
+    /** What can still be bought. */
+    available: countRule,
+    /** Held by checkouts in progress. */
+    reserved: countRule,
+    /** Sold: taken out of stock by confirmed orders. */
+    committed: countRule,
+    updatedAt: timestampRule,
+  },
+} as const;
+export type StockLevel = RuleType<typeof stockLevel>;
 
-export interface StockItem {
-  productId: string;
-  quantity: number;
-}
+const stockItem = { type: "object", strict: true, props: { productId: idRule, quantity: countRule } } as const;
+export type StockItem = RuleType<typeof stockItem>;
 
-export type ReservationStatus = "RESERVED" | "RELEASED" | "COMMITTED";
+export const RESERVATION_STATUSES = ["RESERVED", "RELEASED", "COMMITTED"] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-export interface Reservation {
-  orderId: string;
-  status: ReservationStatus;
-  items: StockItem[];
-}
+const reservation = {
+  type: "object",
+  strict: true,
+  props: {
+    orderId: idRule,
+    status: { type: "enum", values: RESERVATION_STATUSES },
+    items: { type: "array", items: stockItem },
+  },
+} as const;
+export type Reservation = RuleType<typeof reservation>;
 
 const MAX_STOCK = 1_000_000;
 
@@ -40,15 +50,17 @@ export const inventoryContract = contract(
   "inventory",
   {
     /** PUT /inventory/:productId (admin): sets the available quantity. */
-    set: action({ $$strict: true, productId: idRule, quantity }, returns<StockLevel>(), {
+    set: action({ $$strict: true, productId: idRule, quantity }, stockLevel, {
       dependsOn: { catalog: "hard" },
+      // The gateway it went through drops its kept reads of this product at once.
+      invalidates: { ids: "productId" },
     }),
     /** Internal. Unknown product → a zero level. */
-    get: action({ $$strict: true, productId: idRule }, returns<StockLevel>(), ownStoreOnly),
+    get: action({ $$strict: true, productId: idRule }, stockLevel, ownStoreOnly),
     /** Internal: available quantity per product id (missing ids → 0). */
     availability: action(
       { $$strict: true, productIds: { type: "array", items: idRule, max: 1000 } },
-      returns<Record<string, number>>(),
+      { type: "record", key: { type: "string" }, value: countRule },
       ownStoreOnly,
     ),
     /** Internal, idempotent by orderId. All items or none; not enough stock → 409 OUT_OF_STOCK. */
@@ -63,16 +75,16 @@ export const inventoryContract = contract(
           items: { type: "object", strict: true, props: { productId: idRule, quantity: { ...quantity, min: 1 } } },
         },
       },
-      returns<Reservation>(),
+      reservation,
       ownStoreOnly,
     ),
     /**
      * Internal, idempotent by orderId: gives reserved stock back (no-op if committed). No reservation →
      * null, and a later reserve for that order answers RELEASED without holding stock.
      */
-    release: action(byOrder, returns<Reservation | null>(), ownStoreOnly),
+    release: action(byOrder, { ...reservation, nullable: true }, ownStoreOnly),
     /** Internal, idempotent by orderId: reserved stock becomes sold. Released → 409 RESERVATION_RELEASED; none → 404. */
-    commit: action(byOrder, returns<Reservation>(), ownStoreOnly),
+    commit: action(byOrder, reservation, ownStoreOnly),
   },
   // Stock exists only for catalog products (`set` asks the catalog).
   { dependsOn: { catalog: "hard" } },

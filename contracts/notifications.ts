@@ -1,20 +1,26 @@
 import { ID_PATTERN } from "../platform/core/ids";
-import { action, contract, returns, type InferParams } from "./define";
-
-export interface Notification {
-  id: string;
-  /** The event that caused it; unique, so a redelivered event is ignored. */
-  eventId: string;
-  event: "order.confirmed" | "order.failed";
-  orderId: string;
-  userId: string;
-  channel: "email";
-  subject: string;
-  body: string;
-  createdAt: string;
-}
+import { action, contract, type InferParams, type RuleType } from "../platform/contracts/define";
+import { timestampRule } from "./common";
 
 const id = { type: "string", pattern: ID_PATTERN } as const;
+
+const notification = {
+  type: "object",
+  strict: true,
+  props: {
+    id,
+    /** The event that caused it; unique, so a redelivered event is ignored. */
+    eventId: { type: "string", min: 1 },
+    event: { type: "enum", values: ["order.confirmed", "order.failed"] },
+    orderId: id,
+    userId: id,
+    channel: { type: "equal", value: "email" },
+    subject: { type: "string" },
+    body: { type: "string" },
+    createdAt: timestampRule,
+  },
+} as const;
+export type Notification = RuleType<typeof notification>;
 
 /** Either order event payload (order.confirmed or order.failed): `status` tells them apart. */
 const orderEventParams = {
@@ -43,10 +49,10 @@ export type OrderEventParams = InferParams<typeof orderEventParams>;
 
 export const notificationsContract = contract("notifications", {
   /** GET /notifications (customer): own notifications, newest first. */
-  list: action({ $$strict: "remove" }, returns<Notification[]>()),
+  list: action({ $$strict: "remove" }, { type: "array", items: notification }),
   /**
    * Internal, idempotent by eventId: records the notification for an order
    * event; the orders outbox calls it until it succeeds.
    */
-  record: action(orderEventParams, returns<Notification>()),
+  record: action(orderEventParams, notification),
 });

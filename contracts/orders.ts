@@ -1,28 +1,40 @@
 import { idRule } from "../platform/core/ids";
-import type { Page } from "./common";
-import { action, contract, returns } from "./define";
+import { countRule, currencyRule, pageOf, timestampRule } from "./common";
+import { action, contract, type RuleType } from "../platform/contracts/define";
 
-export type OrderStatus = "PENDING" | "CONFIRMED" | "FAILED" | "REJECTED";
+export const ORDER_STATUSES = ["PENDING", "CONFIRMED", "FAILED", "REJECTED"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export interface OrderItem {
-  productId: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+const orderItem = {
+  type: "object",
+  strict: true,
+  props: { productId: idRule, name: { type: "string" }, quantity: countRule, unitPriceCents: countRule },
+} as const;
+export type OrderItem = RuleType<typeof orderItem>;
 
-export interface Order {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  items: OrderItem[];
-  totalCents: number;
-  currency: string;
-  payment: { brand: string; last4: string } | null;
-  failureReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+const orderSchema = {
+  type: "object",
+  strict: true,
+  props: {
+    id: idRule,
+    userId: idRule,
+    status: { type: "enum", values: ORDER_STATUSES },
+    items: { type: "array", items: orderItem },
+    totalCents: countRule,
+    currency: currencyRule,
+    /** What is kept of the card: brand and last four digits. */
+    payment: {
+      type: "object",
+      strict: true,
+      nullable: true,
+      props: { brand: { type: "string" }, last4: { type: "string", pattern: /^\d{4}$/ } },
+    },
+    failureReason: { type: "string", nullable: true },
+    createdAt: timestampRule,
+    updatedAt: timestampRule,
+  },
+} as const;
+export type Order = RuleType<typeof orderSchema>;
 
 export const MAX_ORDER_PAGE_SIZE = 100;
 
@@ -48,6 +60,9 @@ const cardParams = {
   },
 } as const;
 
+/** What a checkout's error carries when it made an order (FAILED or REJECTED). */
+const withOrder = { type: "object", props: { order: orderSchema } } as const;
+
 export const ordersContract = contract(
   "orders",
   {
@@ -55,8 +70,19 @@ export const ordersContract = contract(
      * POST /orders (customer), header Idempotency-Key (8..128 chars) → ctx.meta.idempotencyKey.
      * 201 CONFIRMED; 402 FAILED (declined); 409 REJECTED (stock); 422 empty cart.
      */
-    checkout: action({ $$strict: true, payment: cardParams }, returns<Order>(), {
+    checkout: action({ $$strict: true, payment: cardParams }, orderSchema, {
       dependsOn: { cart: "hard", inventory: "hard", payments: "hard", notifications: "optional" },
+      // Stock changed: the gateway it went through drops its kept product reads at once.
+      invalidates: "all",
+      errors: {
+        400: "The Idempotency-Key header is missing or malformed",
+        402: { description: "Payment declined: `data.order` is the FAILED order", data: withOrder },
+        409: {
+          description: "Not enough stock (`data.order` is the REJECTED order), or this checkout is still in progress",
+          data: withOrder,
+        },
+        422: "The cart is empty, or the card is invalid or expired",
+      },
     }),
     /** GET /orders (customer): own orders, newest first. */
     list: action(
@@ -65,7 +91,7 @@ export const ordersContract = contract(
         page: { type: "number", integer: true, min: 1, max: 10_000, convert: true, optional: true },
         pageSize: { type: "number", integer: true, min: 1, max: MAX_ORDER_PAGE_SIZE, convert: true, optional: true },
       },
-      returns<Page<Order>>(),
+      pageOf(orderSchema),
       // Reads only the orders' own store.
       { dependsOn: {} },
     ),
@@ -76,14 +102,14 @@ export const ordersContract = contract(
         page: { type: "number", integer: true, min: 1, max: 10_000, convert: true, optional: true },
         pageSize: { type: "number", integer: true, min: 1, max: MAX_ORDER_PAGE_SIZE, convert: true, optional: true },
       },
-      returns<Page<Order>>(),
+      pageOf(orderSchema),
     ),
     /** GET /orders/:id (customer): owner or admin, else 404. */
-    get: action({ $$strict: "remove", id: idRule }, returns<Order>(), { dependsOn: {} }),
+    get: action({ $$strict: "remove", id: idRule }, orderSchema, { dependsOn: {} }),
     /** Internal: drives orders left PENDING past the threshold to a terminal state. */
     recover: action(
       { $$strict: true, olderThanMs: { type: "number", integer: true, min: 0, optional: true } },
-      returns<{ recovered: number }>(),
+      { type: "object", strict: true, props: { recovered: countRule } },
     ),
   },
   {

@@ -1,5 +1,6 @@
 import { idRule } from "../platform/core/ids";
-import { action, contract, returns } from "./define";
+import { action, contract, type RuleType } from "../platform/contracts/define";
+import { currencyRule, timestampRule } from "./common";
 
 /** Card data as the customer sends it. Never stored, logged, traced or emitted. */
 export interface Card {
@@ -13,19 +14,26 @@ export interface Card {
  * PENDING: the provider was asked but the outcome is not recorded yet (in
  * flight, or a crash); charging again with the card or refunding settles it.
  */
-export type PaymentStatus = "PENDING" | "CHARGED" | "REFUNDED";
+export const PAYMENT_STATUSES = ["PENDING", "CHARGED", "REFUNDED"] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** What is kept of a payment: brand and last four digits only. */
-export interface Payment {
-  orderId: string;
-  status: PaymentStatus;
-  amountCents: number;
-  currency: string;
-  brand: string;
-  last4: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** What is kept of a payment: brand and last four digits only (strict: nothing else). */
+const payment = {
+  type: "object",
+  strict: true,
+  props: {
+    orderId: idRule,
+    status: { type: "enum", values: PAYMENT_STATUSES },
+    amountCents: { type: "number", integer: true, min: 1 },
+    currency: currencyRule,
+    brand: { type: "string" },
+    last4: { type: "string", pattern: /^\d{4}$/ },
+    createdAt: timestampRule,
+    updatedAt: timestampRule,
+  },
+} as const;
+export type Payment = RuleType<typeof payment>;
+const paymentOrNone = { ...payment, nullable: true } as const;
 
 const byOrder = { $$strict: true, orderId: idRule } as const;
 
@@ -48,10 +56,10 @@ export const paymentsContract = contract("payments", {
       currency: { type: "string", length: 3, pattern: /^[A-Z]{3}$/ },
       card: { type: "any" },
     },
-    returns<Payment>(),
+    payment,
   ),
   /** Internal, idempotent by orderId; also settles a PENDING charge. No charge → null (and later charges → 409). */
-  refund: action(byOrder, returns<Payment | null>()),
+  refund: action(byOrder, paymentOrNone),
   /** Internal: the payment of an order, if any (a declined attempt is none). */
-  get: action(byOrder, returns<Payment | null>()),
+  get: action(byOrder, paymentOrNone),
 });

@@ -1,5 +1,5 @@
 import { idRule } from "../platform/core/ids";
-import { action, contract, returns } from "./define";
+import { action, contract, type RuleType } from "../platform/contracts/define";
 
 /**
  * The recommendations service is written in Go (services/recommendations,
@@ -9,15 +9,20 @@ import { action, contract, returns } from "./define";
  */
 export const MAX_RECOMMENDATIONS = 8;
 
-export interface Recommendation {
-  productId: string;
-  /** Product ids bought together with it, most often first. */
-  productIds: string[];
-  /** "orders": learned from confirmed orders; "category": nothing learned yet, same-category products. */
-  basis: "orders" | "category";
-  /** The Go node that answered. */
-  nodeID: string;
-}
+const recommendation = {
+  type: "object",
+  strict: true,
+  props: {
+    productId: idRule,
+    /** Product ids bought together with it, most often first. */
+    productIds: { type: "array", items: idRule, max: MAX_RECOMMENDATIONS },
+    /** "orders": learned from confirmed orders; "category": nothing learned yet, same-category products. */
+    basis: { type: "enum", values: ["orders", "category"] },
+    /** The Go node that answered. */
+    nodeID: { type: "string", min: 1 },
+  },
+} as const;
+export type Recommendation = RuleType<typeof recommendation>;
 
 export const recommendationsContract = contract(
   "recommendations",
@@ -29,7 +34,7 @@ export const recommendationsContract = contract(
         productId: idRule,
         limit: { type: "number", integer: true, min: 1, max: MAX_RECOMMENDATIONS, convert: true, optional: true },
       },
-      returns<Recommendation>(),
+      recommendation,
     ),
   },
   { dependsOn: { catalog: "hard" } },

@@ -1,28 +1,40 @@
 import { idRule } from "../platform/core/ids";
-import { action, contract, returns } from "./define";
+import type { Caller, Role } from "../platform/contracts/access";
+import { action, contract, type RuleType } from "../platform/contracts/define";
+import { timestampRule } from "./common";
 
-export type Role = "customer" | "admin";
+export type { Caller, Role };
 
-/** A user as every other service sees it. Password material never leaves the users service. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-}
+const ROLES = ["customer", "admin"] as const satisfies readonly Role[];
+const role = { type: "enum", values: ROLES } as const;
 
-/** The authenticated caller, put in `ctx.meta.user` by the gateway. */
-export interface Caller {
-  id: string;
-  email: string;
-  role: Role;
-}
+/** A user as every other service sees it. Password material never leaves the users service (strict: no other field). */
+export const userSchema = {
+  type: "object",
+  strict: true,
+  props: {
+    id: idRule,
+    email: { type: "string", min: 3, max: 254 },
+    name: { type: "string", max: 100 },
+    role,
+    createdAt: timestampRule,
+  },
+} as const;
+export type User = RuleType<typeof userSchema>;
 
-export interface AuthResult {
-  user: User;
-  token: string;
-}
+const authResult = {
+  type: "object",
+  strict: true,
+  props: { user: userSchema, token: { type: "string", min: 1 } },
+} as const;
+export type AuthResult = RuleType<typeof authResult>;
+
+const callerSchema = {
+  type: "object",
+  strict: true,
+  nullable: true,
+  props: { id: idRule, email: { type: "string", min: 3, max: 254 }, role },
+} as const;
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -43,7 +55,8 @@ export const usersContract = contract("users", {
       password: { type: "string", min: PASSWORD_MIN, max: PASSWORD_MAX },
       name: { type: "string", min: 1, max: 100, trim: true },
     },
-    returns<AuthResult>(),
+    authResult,
+    { rateLimit: "auth", errors: { 409: "This email is already registered" } },
   ),
   /** POST /auth/login (public). Wrong credentials → 401, the same whether the email exists or not. */
   login: action(
@@ -53,12 +66,13 @@ export const usersContract = contract("users", {
       // Any length up to the maximum: a short password is simply wrong, not invalid input.
       password: { type: "string", min: 1, max: PASSWORD_MAX },
     },
-    returns<AuthResult>(),
+    authResult,
+    { rateLimit: "auth", errors: { 401: "Invalid email or password" } },
   ),
   /** GET /me (customer). */
-  me: action({ $$strict: "remove" }, returns<User>()),
+  me: action({ $$strict: "remove" }, userSchema, { errors: { 404: "The token's user no longer exists" } }),
   /** Internal: the gateway turns a Bearer token into the caller, or null. */
-  resolveToken: action({ $$strict: true, token: { type: "string", min: 1, max: 4096 } }, returns<Caller | null>()),
+  resolveToken: action({ $$strict: true, token: { type: "string", min: 1, max: 4096 } }, callerSchema),
   /** Internal. */
-  get: action({ $$strict: true, id: idRule }, returns<User>()),
+  get: action({ $$strict: true, id: idRule }, userSchema),
 });

@@ -1,4 +1,4 @@
-import { action, contract, returns } from "./define";
+import { action, contract } from "../platform/contracts/define";
 
 /**
  * The storefront (services/web): server-rendered pages. Each action answers
@@ -22,7 +22,7 @@ const productFields = {
 } as const;
 
 // null: a redirect (303 with Location), no body.
-const html = returns<string | null>();
+const html = { type: "string", nullable: true } as const;
 const none = { $$strict: "remove" } as const;
 
 export const webContract = contract(
@@ -63,7 +63,7 @@ export const webContract = contract(
     adminDeactivateProduct: action({ $$strict: "remove", ...csrf, id }, html),
     adminSetStock: action({ $$strict: "remove", ...csrf, productId: id, quantity: text(16) }, html),
     adminOrders: action({ $$strict: "remove", page: text(16) }, html),
-    asset: action({ $$strict: "remove", file: { type: "string", max: 64 } }, returns<string | null>()),
+    asset: action({ $$strict: "remove", file: { type: "string", max: 64 } }, html),
     notFound: action(none, html),
   },
   {

@@ -2,8 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { config } from "../config";
 
 /**
- * Rate limit of the auth routes (login, register): a fixed window per client
- * address, so password guessing and mass sign-ups are slow.
+ * Rate limit of the auth routes (the actions whose contract declares
+ * `rateLimit: "auth"`: login, register): a fixed window per client address,
+ * so password guessing and mass sign-ups are slow.
  *
  *   AUTH_RATE_LIMIT      requests per address per window (10)
  *   AUTH_RATE_WINDOW_MS  window length in ms (60000)
@@ -11,8 +12,6 @@ import { config } from "../config";
  *                        the first X-Forwarded-For entry. Otherwise that header
  *                        is ignored, as any client could set it to dodge the limit.
  */
-export const AUTH_ACTIONS = ["users.register", "users.login"];
-
 /** The client address a request counts against. */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {

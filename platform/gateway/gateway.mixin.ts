@@ -8,11 +8,13 @@ import {
   type ServiceSchema,
 } from "moleculer";
 import ApiGateway from "moleculer-web";
-import type { Caller } from "../../contracts";
+import type { Caller } from "../contracts/access";
+import { contractActions, declaredActions } from "../contracts/declared";
+import type { ServiceContract } from "../contracts/define";
 import { checkAccess } from "../security/check-access";
-import { AUTH_ACTIONS, retryAfterSeconds } from "./auth-rate-limit";
+import { retryAfterSeconds } from "./auth-rate-limit";
 import { bearerToken, invalidToken } from "./bearer";
-import { buildOpenApi, type ActionInfo, type RouteAlias } from "./openapi";
+import { buildOpenApi, type ActionInfo, type RouteAlias, type RouteResponses } from "./openapi";
 import { answerClientErrors } from "./client-errors";
 import { closeServer } from "./close-server";
 import { KnownRoutes, type AliasLike, type KnownAction } from "./known-routes";
@@ -50,6 +52,8 @@ function availableServices(registry: Registry): Set<string> {
 export interface GatewayOptions {
   /** Bearer token → the caller, or null for a token that names nobody (the users service answers it). */
   resolveCaller(ctx: Context, token: string): Promise<Caller | null>;
+  /** Every service's contract: the document's response schemas and rate limits are what they declare. */
+  contracts: readonly ServiceContract[];
   /** Title and description of the generated OpenAPI document. */
   openApi: {
     title: string;
@@ -57,6 +61,8 @@ export interface GatewayOptions {
     description: string;
     /** Which aliases the document describes (default: all); e.g. not the HTML pages of a storefront. */
     documents?: (alias: RouteAlias) => boolean;
+    /** The responses of the routes served by a function, not an action ("GET /healthz" → ...). */
+    routes?: Record<string, RouteResponses>;
   };
 }
 
@@ -70,6 +76,8 @@ export interface GatewayOptions {
  * which says why each is overridden and whose canary watches them.
  */
 export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
+  const declared = contractActions(options.contracts);
+  const rateLimited = new Set(declaredActions(options.contracts, (def) => def.rateLimit !== undefined));
   return {
     mixins: [ApiGateway],
 
@@ -209,7 +217,7 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
           .filter((item) => item.action)
           .map((item) => ({ ...item.action, name: item.name }) as ActionInfo);
         const { documents = () => true, ...info } = options.openApi;
-        return buildOpenApi(this.aliases.filter(documents), actions, { ...info, rateLimited: new Set(AUTH_ACTIONS) });
+        return buildOpenApi(this.aliases.filter(documents), actions, { ...info, rateLimited, declared });
       },
 
       reformatError(err: Parameters<typeof publicError>[0]) {

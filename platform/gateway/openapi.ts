@@ -1,13 +1,15 @@
-import type { AccessLevel } from "../../contracts";
+import type { AccessLevel } from "../contracts/access";
+import type { DeclaredError } from "../contracts/define";
 import { actionDependencies, hardDependencies, type ServiceDependencies } from "../observability/dependencies";
 import { isOptional, objectSchema, ruleObject, toJsonSchema, type JsonSchema } from "./json-schema";
 
 /**
  * Builds the OpenAPI 3.0 document of the gateway at request time, from the
- * two things that define the API: the gateway's alias table (method, path,
- * action) and each action's own schema (params, auth, restStatus). Nothing
- * here is written by hand per route, so the document cannot drift from what
- * the gateway serves.
+ * things that define the API: the gateway's alias table (method, path,
+ * action), each action's own schema (params, auth, restStatus) and its
+ * contract's result schema. Nothing here is written by hand per route, so the
+ * document cannot drift from what the gateway serves; the integration tests
+ * check real answers against it (test/integration/responses.test.ts).
  */
 
 /** One row of the gateway's alias table (moleculer-web `this.aliases`). */
@@ -30,12 +32,19 @@ export interface ActionInfo {
   dependsOn?: ServiceDependencies;
 }
 
+/** The responses of a route served by a function: HTTP status → what it answers. */
+export type RouteResponses = Record<string, { description: string; type: string; schema?: JsonSchema }>;
+
 export interface DocumentOptions {
   title: string;
   version: string;
   description?: string;
   /** Actions whose routes are rate-limited (documented with a 429 response). */
   rateLimited?: ReadonlySet<string>;
+  /** What each action's contract declares: its result schema (a fastest-validator rule) and its own errors. */
+  declared?: ReadonlyMap<string, { result?: unknown; errors?: Readonly<Record<number, string | DeclaredError>> }>;
+  /** The responses of the routes served by a function, by "METHOD /full/path". */
+  routes?: Readonly<Record<string, RouteResponses>>;
 }
 
 type Operation = Record<string, unknown>;
@@ -52,9 +61,19 @@ export function openApiPath(path: string): { path: string; params: string[] } {
   return { path: converted, params };
 }
 
-const errorResponse = (description: string) => ({
+const ERROR_REF = { $ref: "#/components/schemas/Error" };
+
+/** The gateway's error body; with `data`, what that error's `data` carries. */
+const errorResponse = (description: string, data?: unknown) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  content: {
+    "application/json": {
+      schema:
+        data === undefined
+          ? ERROR_REF
+          : { allOf: [ERROR_REF, { type: "object", required: ["data"], properties: { data: toJsonSchema(data) } }] },
+    },
+  },
 });
 
 const COMMON_ERRORS: Record<string, string> = {
@@ -70,9 +89,20 @@ const COMMON_ERRORS: Record<string, string> = {
     "what is missing and the message what did or did not happen (checkout: nothing charged, `data.order` the FAILED order)",
 };
 
+/** The answers of a route served by a function, as it declares them; unknown ones are documented as any JSON. */
+function routeResponses(declared: RouteResponses | undefined): Record<string, unknown> {
+  if (!declared) return { "200": { description: "Success", content: { "application/json": { schema: {} } } } };
+  return Object.fromEntries(
+    Object.entries(declared).map(([status, r]) => [
+      status,
+      { description: r.description, content: { [r.type]: { schema: r.schema ?? {} } } },
+    ]),
+  );
+}
+
 function operationFor(
   method: string,
-  route: { path: string; params: string[] },
+  route: { path: string; params: string[]; alias: string },
   action: ActionInfo | undefined,
   options: DocumentOptions,
 ): Operation {
@@ -101,10 +131,16 @@ function operationFor(
     };
   }
 
-  const status = String(action?.restStatus ?? 200);
-  const responses: Record<string, unknown> = {
-    [status]: { description: "Success", content: { "application/json": { schema: {} } } },
-  };
+  const declared = action && options.declared?.get(action.name);
+  const result = declared?.result;
+  const responses: Record<string, unknown> = action
+    ? {
+        [String(action.restStatus ?? 200)]: {
+          description: "Success",
+          content: { "application/json": { schema: result === undefined ? {} : toJsonSchema(result) } },
+        },
+      }
+    : routeResponses(options.routes?.[route.alias]);
   const errors = ["500"];
   if (action) errors.push("422", "503");
   if (requestBody) errors.push("400");
@@ -113,6 +149,9 @@ function operationFor(
   if (action?.auth === "admin") errors.push("403");
   if (action && options.rateLimited?.has(action.name)) errors.push("429");
   for (const code of errors.sort()) responses[code] = errorResponse(COMMON_ERRORS[code]);
+  for (const [code, error] of Object.entries(declared?.errors ?? {})) {
+    responses[code] = typeof error === "string" ? errorResponse(error) : errorResponse(error.description, error.data);
+  }
 
   const op: Operation = {
     summary: action ? action.name : `${method.toUpperCase()} ${route.path}`,
@@ -161,7 +200,7 @@ export function buildOpenApi(
     if (alias.action && !action) continue;
     const method = alias.method === "*" ? "get" : alias.method.toLowerCase();
     if (!(HTTP_METHODS as readonly string[]).includes(method)) continue;
-    const route = openApiPath(alias.fullPath);
+    const route = { ...openApiPath(alias.fullPath), alias: `${alias.method} ${alias.fullPath}` };
     const op = operationFor(method, route, action, options);
     if (typeof op.operationId === "string") {
       // One action may have several routes; operation ids must stay unique.

@@ -1,6 +1,6 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { config } from "../config";
-import type { EventContracts } from "../../contracts";
+import type { Invalidates, ServiceContract } from "../contracts/define";
 import {
   moleculerWebCallAction,
   sendCached,
@@ -8,34 +8,40 @@ import {
   type CallActionRoute as Route,
   type CallActionThis,
 } from "../patches/moleculer-web/call-action";
-import { ReadCache, readCacheKey } from "./read-cache";
-
-/** Writes through this gateway that change what product reads show, by service. */
-const CLEARS_ALL = new Set(["catalog", "orders"]);
+import { cacheDeclarations, ReadCache } from "./read-cache";
 
 interface ReadPathThis extends CallActionThis {
   readCache?: ReadCache;
 }
 
 /**
- * Fewer hops for reads: a gateway answers the product reads it has answered
- * before from its own cache (read-cache.ts) instead of asking the catalog over
- * the transporter. Every gateway clears it on the events writes broadcast
- * (`cache.clean.catalog` from the catalog's store, `inventory.changed` from
- * inventory), so another gateway serves a change once the event has reached
- * it; the gateway a write went through clears it before the write's caller
- * can send its next request (read your own writes). GATEWAY_CACHE=false turns
- * it off; docs/benchmarks.md has the measured staleness.
+ * Fewer hops for reads: a gateway answers the reads it has answered before
+ * (those a contract declares `cache`, e.g. product reads) from its own cache
+ * (read-cache.ts) instead of asking their service over the transporter. Every
+ * gateway clears it on the events the declarations name (e.g. a store's
+ * cache clean, a stock change), so another gateway serves a change once the
+ * event has reached it; the gateway a write went through (an action declaring
+ * `invalidates`) updates it before the write's caller can send its next
+ * request (read your own writes). GATEWAY_CACHE=false turns it off;
+ * docs/benchmarks.md has the measured staleness.
  */
-export function readPathMixin(): Partial<ServiceSchema> {
+export function readPathMixin(contracts: readonly ServiceContract[]): Partial<ServiceSchema> {
+  const { reads, writes, clearOn, dropOn } = cacheDeclarations(contracts);
+  const events: Record<string, (this: ReadPathThis, ctx: Context<Record<string, unknown>>) => void> = {};
+  for (const event of clearOn) {
+    events[event] = function clearReads(this: ReadPathThis) {
+      this.readCache?.clear();
+    };
+  }
+  for (const [event, field] of dropOn) {
+    events[event] = function dropReads(this: ReadPathThis, ctx: Context<Record<string, unknown>>) {
+      const ids = ctx.params[field];
+      if (Array.isArray(ids)) this.readCache?.invalidateRows(ids.filter((id) => typeof id === "string"));
+    };
+  }
   return {
     events: {
-      "cache.clean.catalog"(this: ReadPathThis) {
-        this.readCache?.clear();
-      },
-      "inventory.changed"(this: ReadPathThis, ctx: Context<EventContracts["inventory.changed"]>) {
-        this.readCache?.invalidateProducts(ctx.params.productIds);
-      },
+      ...events,
       // Events sent while this node was cut off from the transporter are lost.
       "$transporter.connected"(this: ReadPathThis) {
         this.readCache?.clear();
@@ -55,13 +61,13 @@ export function readPathMixin(): Partial<ServiceSchema> {
         isStream?: boolean,
       ) {
         const cache = this.readCache;
-        const key = cache && !isStream && req.method === "GET" ? readCacheKey(actionName, params) : null;
+        const key = cache && !isStream && req.method === "GET" ? cache.key(actionName, params) : null;
         if (!cache || !key) {
           try {
             return await moleculerWebCallAction.call(this, route, actionName, req, res, params, isStream);
           } finally {
             // The response is written; this runs before the node reads the client's next request.
-            if (cache && req.method !== "GET") afterWrite(cache, actionName, params);
+            if (cache && req.method !== "GET") afterWrite(cache, writes.get(actionName), params);
           }
         }
         const ctx = req.$ctx;
@@ -76,16 +82,14 @@ export function readPathMixin(): Partial<ServiceSchema> {
 
     created(this: { readCache?: ReadCache }) {
       if (config.GATEWAY_CACHE) {
-        this.readCache = new ReadCache({ max: config.CACHE_MAX, ttlMs: config.CACHE_TTL * 1000 });
+        this.readCache = new ReadCache({ max: config.CACHE_MAX, ttlMs: config.CACHE_TTL * 1000, reads });
       }
     },
   } as Partial<ServiceSchema>;
 }
 
-function afterWrite(cache: ReadCache, actionName: string, params: Record<string, unknown>): void {
-  const service = actionName.split(".")[0];
-  if (CLEARS_ALL.has(service)) cache.clear();
-  else if (actionName === "inventory.set" && typeof params.productId === "string") {
-    cache.invalidateProducts([params.productId]);
-  }
+function afterWrite(cache: ReadCache, invalidates: Invalidates | undefined, params: Record<string, unknown>): void {
+  if (invalidates === "all") return cache.clear();
+  const id = invalidates && params[invalidates.ids];
+  if (typeof id === "string") cache.invalidateRows([id]);
 }

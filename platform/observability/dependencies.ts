@@ -1,6 +1,6 @@
 /**
  * What a service declares it needs from other services. Services declare it
- * (contracts/define.ts `contract(name, actions, { dependsOn })` puts it in the
+ * (platform/contracts/define.ts `contract(name, actions, { dependsOn })` puts it in the
  * service's `metadata`, which Moleculer sends to every node with the service
  * list); the platform only reads it: readiness here, and whatever else needs
  * the graph (a gateway can read remote services' metadata from the registry).

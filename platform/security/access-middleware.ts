@@ -1,5 +1,5 @@
 import type { ActionHandler, ActionSchema, Context, Middleware, Service, ServiceBroker } from "moleculer";
-import type { Caller } from "../../contracts";
+import type { Caller } from "../contracts/access";
 import { checkAccess } from "./check-access";
 import { systemActor } from "./system-caller";
 

@@ -1,5 +1,5 @@
 import { Errors } from "moleculer";
-import type { AccessLevel, Caller } from "../../contracts";
+import type { AccessLevel, Caller } from "../contracts/access";
 
 /**
  * Decides whether a caller may use an action that declares `level`.

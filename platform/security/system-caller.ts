@@ -3,7 +3,7 @@ import type { CallingOptions, ServiceBroker } from "moleculer";
 /**
  * The platform acting as itself: seeding, order recovery, the outbox relay,
  * REPL commands. Such a call carries `meta.$system` naming who acts (e.g.
- * "orders.recovery"); the action-access middleware lets it through whatever
+ * "<service>.recovery"); the action-access middleware lets it through whatever
  * the action's declared access, and logs it (access-middleware.ts).
  *
  * Only trusted code paths set it, through these helpers. What stops any other

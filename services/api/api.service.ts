@@ -3,14 +3,15 @@ import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from "moleculer-web";
 import serveStatic from "serve-static";
 import { config } from "../../platform/config";
-import { call, type Caller } from "../../contracts";
-import { AUTH_ACTIONS, authRateLimit } from "../../platform/gateway/auth-rate-limit";
+import { call, serviceContracts, type Caller } from "../../contracts";
+import { declaredActions } from "../../platform/contracts/declared";
+import { authRateLimit } from "../../platform/gateway/auth-rate-limit";
 import { gatewayMixin, type GatewayRequest } from "../../platform/gateway/gateway.mixin";
-import { DOCS_PATH, docsHtml, docsInitScript, swaggerUiDir } from "../../platform/gateway/docs-page";
+import { DOCS_PATH, docsHtml, docsInitScript, docsResponses, swaggerUiDir } from "../../platform/gateway/docs-page";
 import { requestCallOptions } from "../../platform/gateway/request-ids";
 import { readPathMixin } from "../../platform/gateway/read-path.mixin";
 import { guardBody, jsonBody } from "../../platform/gateway/request-guard";
-import { statusAliases } from "../../platform/observability/status/status-routes";
+import { statusAliases, statusResponses } from "../../platform/observability/status/status-routes";
 import { isPageUrl, PAGE_ALIASES, pageRoute, sendErrorPage, SIGN_IN_ALIASES } from "../web/web.routes";
 
 type Req = GatewayRequest & { originalUrl?: string };
@@ -33,6 +34,10 @@ type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
  *   BODY_LIMIT    largest accepted JSON body (100kb)
  */
 const corsOrigins = config.CORS_ORIGINS;
+
+/** The actions whose contract puts them under the auth rate limit (login, sign-up). */
+const AUTH_ACTIONS = declaredActions(serviceContracts, (def) => def.rateLimit === "auth");
+const resolveCaller = (ctx: Context, token: string) => call(ctx, "users.resolveToken", { token });
 
 /**
  * The /api/v1 routes. Aliases come from the `rest` declarations of the
@@ -75,15 +80,17 @@ const ApiService: ServiceSchema<GatewaySettings> = {
   name: "api",
   mixins: [
     // First, so that its callAction (product reads from the gateway's cache) wraps moleculer-web's.
-    readPathMixin(),
+    readPathMixin(serviceContracts),
     gatewayMixin({
-      resolveCaller: (ctx, token) => call(ctx, "users.resolveToken", { token }),
+      resolveCaller,
+      contracts: serviceContracts,
       openApi: {
         title: "Agora API",
         version: "1",
         description: "Generated from the gateway's routes and each action's parameter schema.",
         // The storefront's pages answer HTML, not the API.
         documents: (alias) => !alias.action?.startsWith("web."),
+        routes: { ...statusResponses, ...docsResponses },
       },
     }),
   ],
@@ -148,7 +155,7 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         mappingPolicy: "restrict",
         bodyParsers: { json: false },
         // /healthz, /readyz, /status, /status.json (status-routes.ts)
-        aliases: statusAliases,
+        aliases: statusAliases(resolveCaller),
       },
       // The storefront's pages (services/web); the sign-in posts share the auth rate limit.
       pageRoute("pages", PAGE_ALIASES, config.REQUEST_TIMEOUT),

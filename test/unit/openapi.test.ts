@@ -117,7 +117,34 @@ describe("buildOpenApi", () => {
     // Its service is gone: not served, so not documented.
     { method: "GET", fullPath: "/api/v1/gone", action: "gone.list" },
   ];
-  const doc = buildOpenApi(aliases, actions, { title: "T", version: "1", rateLimited: new Set(["things.create"]) }) as {
+  const thing = {
+    type: "object",
+    strict: true,
+    props: { id: { type: "string" }, note: { type: "string", optional: true, nullable: true } },
+  };
+  const declared = new Map([
+    ["things.list", { result: { type: "array", items: thing } }],
+    [
+      "things.create",
+      {
+        result: thing,
+        errors: {
+          409: "A thing with this name exists",
+          402: { description: "Declined", data: { type: "object", props: { thing } } },
+        },
+      },
+    ],
+  ]);
+  const routes = {
+    "GET /healthz": { "200": { description: "Alive", type: "application/json", schema: { type: "object" } } },
+  };
+  const doc = buildOpenApi(aliases, actions, {
+    title: "T",
+    version: "1",
+    rateLimited: new Set(["things.create"]),
+    declared,
+    routes,
+  }) as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
   };
 
@@ -157,7 +184,9 @@ describe("buildOpenApi", () => {
       "201",
       "400",
       "401",
+      "402",
       "403",
+      "409",
       "422",
       "429",
       "500",
@@ -168,6 +197,55 @@ describe("buildOpenApi", () => {
     expect(Object.keys(list.responses as object).sort()).toEqual(["200", "422", "500", "503"]);
     const update = doc.paths["/api/v1/things/{id}"].patch;
     expect(Object.keys(update.responses as object).sort()).toEqual(["200", "400", "401", "404", "422", "500", "503"]);
+  });
+
+  describe("responses", () => {
+    type Responses = Record<string, { description: string; content: Record<string, { schema: unknown }> }>;
+    const responses = (path: string, method: string) => doc.paths[path][method].responses as Responses;
+
+    it("documents each success with its contract's result schema", () => {
+      const thingSchema = {
+        type: "object",
+        properties: { id: { type: "string" }, note: { type: "string", nullable: true } },
+        required: ["id"],
+        additionalProperties: false,
+      };
+      expect(responses("/api/v1/things", "post")["201"].content["application/json"].schema).toEqual(thingSchema);
+      expect(responses("/api/v1/things", "get")["200"].content["application/json"].schema).toEqual({
+        type: "array",
+        items: thingSchema,
+      });
+    });
+
+    it("documents the errors an action declares, in the gateway's error body", () => {
+      expect(responses("/api/v1/things", "post")["409"]).toEqual({
+        description: "A thing with this name exists",
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      });
+      expect(responses("/api/v1/things", "post")["402"].content["application/json"].schema).toEqual({
+        allOf: [
+          { $ref: "#/components/schemas/Error" },
+          {
+            type: "object",
+            required: ["data"],
+            properties: {
+              data: {
+                type: "object",
+                properties: { thing: expect.objectContaining({ type: "object" }) },
+                required: ["thing"],
+              },
+            },
+          },
+        ],
+      });
+    });
+
+    it("documents a function route by what it declares", () => {
+      expect(responses("/healthz", "get")["200"]).toEqual({
+        description: "Alive",
+        content: { "application/json": { schema: { type: "object" } } },
+      });
+    });
   });
 });
 

@@ -1,20 +1,25 @@
 import type { ActionSchema, Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import type { ServiceDependencies } from "../platform/observability/dependencies";
-import type { Caller } from "./users";
-import type { AccessLevel } from "./access";
+import type { ServiceDependencies } from "../observability/dependencies";
+import type { AccessLevel, Caller } from "./access";
 
 /**
  * One declaration per action, bound on both sides.
  *
  * A service's contract names each action once, with its fastest-validator
- * params schema and its result type. From that one declaration come:
+ * params schema and its result schema (the same rule language). From that one
+ * declaration come:
  * - the validator schema the broker enforces (`params`),
- * - the handler's `ctx.params` type (inferred from the schema, below),
- * - the caller's params and result types (`call(ctx, "catalog.get", ...)`).
+ * - the handler's `ctx.params` type and its return type (inferred from the schemas, below),
+ * - the caller's params and result types (`call(ctx, "<service>.<action>", ...)`),
+ * - the OpenAPI document's request and response schemas (platform/gateway/openapi.ts).
  *
  * `defineService` makes the compiler check the service against its contract:
  * a missing action, a handler returning another shape or reading params the
- * schema does not declare fails `npm run typecheck`.
+ * schema does not declare fails `npm run typecheck`. The integration tests
+ * check the real answers against the result schemas (test/integration/responses.test.ts).
+ *
+ * This is the machinery; each service's contract is in contracts/, which
+ * imports it. Platform code that needs the contracts gets them passed in.
  */
 
 // ---------------------------------------------------------------------------
@@ -25,8 +30,10 @@ export type ParamsSchema = { readonly [field: string]: unknown };
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** The value type one validator rule accepts (after `convert`). */
-export type RuleType<R> = R extends { readonly type: "string" | "email" | "url" | "uuid" }
+/** The value type one validator rule accepts (after `convert`); `nullable: true` adds null. */
+export type RuleType<R> = R extends { readonly nullable: true } ? BaseRuleType<R> | null : BaseRuleType<R>;
+
+type BaseRuleType<R> = R extends { readonly type: "string" | "email" | "url" | "uuid" }
   ? string
   : R extends { readonly type: "number" }
     ? number
@@ -42,7 +49,9 @@ export type RuleType<R> = R extends { readonly type: "string" | "email" | "url" 
               ? InferParams<P>
               : R extends { readonly type: "object" }
                 ? Record<string, unknown>
-                : unknown;
+                : R extends { readonly type: "record"; readonly value: infer V }
+                  ? Record<string, RuleType<V>>
+                  : unknown;
 
 type FieldsOf<S> = Exclude<keyof S, `$$${string}`>;
 type OptionalFields<S> = { [K in FieldsOf<S>]: S[K] extends { readonly optional: true } ? K : never }[FieldsOf<S>];
@@ -65,20 +74,31 @@ export function allOptional<const S extends ParamsSchema>(
 // ---------------------------------------------------------------------------
 // Contracts
 
-/** Marks the result type of an action; carries no value at run time. */
-export interface Returns<R> {
-  readonly __returns?: R;
-}
-export function returns<R>(): Returns<R> {
-  return {};
+/** A result schema: one fastest-validator rule (`{ type: "object", props: {...} }`, an array, `nullable: true`, ...). */
+export type ResultSchema = { readonly type: string; readonly [option: string]: unknown };
+
+/** How a gateway may keep an action's answers in its read cache (platform/gateway/read-cache.ts). */
+export interface GatewayCache {
+  /** Events after which no kept answer is served again (e.g. the store's `cache.clean.<service>`). */
+  readonly clearOn: readonly string[];
+  /** Events that name, in a payload field (a list of ids), the rows whose kept answers are dropped. */
+  readonly dropOn: Readonly<Record<string, string>>;
+  /** An answer is kept only when each of its rows has this field as a number (else it is partial, e.g. stock unknown). */
+  readonly keepsOnlyWith?: string;
 }
 
-export interface ActionDef<S extends ParamsSchema = ParamsSchema, R = unknown> {
-  readonly params: S;
-  readonly result: Returns<R>;
-  /** What this action needs from other services, when it differs from its service's `dependsOn`. */
-  readonly dependsOn?: ServiceDependencies;
+/** An error an action answers, and what its `data` carries. */
+export interface DeclaredError {
+  readonly description: string;
+  readonly data: ResultSchema;
 }
+
+/** What a call through a gateway (answered or failed) does to that gateway's read cache. */
+export type Invalidates =
+  /** Drops every kept answer. */
+  | "all"
+  /** Drops the kept answers showing the row whose id is in this param. */
+  | { readonly ids: string };
 
 /** What a contract says about one action besides its params and result. */
 export interface ActionOptions {
@@ -87,13 +107,33 @@ export interface ActionOptions {
    * it the action needs what its service declares. The gateway answers a
    * route from it (docs/fault-isolation.md).
    */
-  dependsOn?: ServiceDependencies;
+  readonly dependsOn?: ServiceDependencies;
+  /** A gateway may answer its GET route from its own cache, keyed by the params the schema names. */
+  readonly cache?: GatewayCache;
+  /** Its REST route shares this rate limit with every other action naming it ("auth": login, sign-up). */
+  readonly rateLimit?: "auth";
+  /** The gateway a write went through updates its read cache before the caller's next request. */
+  readonly invalidates?: Invalidates;
+  /**
+   * The errors it answers itself, HTTP status → when (e.g. `{ 409: "The email is taken" }`), in the
+   * gateway's error body; with `data`, the schema of what the error's `data` carries. Those of the
+   * gateway (validation, access, unavailable) need not be listed.
+   */
+  readonly errors?: Readonly<Record<number, string | DeclaredError>>;
 }
 
-/** One action of a contract: its params schema and its result type. */
-export function action<const S extends ParamsSchema, R>(
+export interface ActionDef<
+  S extends ParamsSchema = ParamsSchema,
+  R extends ResultSchema = ResultSchema,
+> extends ActionOptions {
+  readonly params: S;
+  readonly result: R;
+}
+
+/** One action of a contract: its params schema and its result schema. */
+export function action<const S extends ParamsSchema, const R extends ResultSchema>(
   params: S,
-  result: Returns<R>,
+  result: R,
   options: ActionOptions = {},
 ): ActionDef<S, R> {
   return { params, result, ...options };
@@ -124,10 +164,10 @@ export function contract<const N extends string, const A extends Record<string, 
   return { name, actions, ...options };
 }
 
-export type ParamsOfDef<D> = D extends ActionDef<infer S, unknown> ? InferParams<S> : never;
-export type ResultOfDef<D> = D extends ActionDef<ParamsSchema, infer R> ? R : never;
+export type ParamsOfDef<D> = D extends ActionDef<infer S, ResultSchema> ? InferParams<S> : never;
+export type ResultOfDef<D> = D extends ActionDef<ParamsSchema, infer R> ? RuleType<R> : never;
 
-/** `{ "catalog.get": { params, result }, ... }` for one contract: the caller's view. */
+/** `{ "<service>.<action>": { params, result }, ... }` for one contract: the caller's view. */
 export type CallableActions<C> =
   C extends ServiceContract<infer N, infer A>
     ? { [K in keyof A & string as `${N}.${K}`]: { params: ParamsOfDef<A[K]>; result: ResultOfDef<A[K]> } }
@@ -167,7 +207,7 @@ export type ContractServiceSchema<C extends ServiceContract, M, S> = Omit<Servic
 
 /**
  * Declares a service that implements `contract`:
- * `export default defineService<CatalogMethods>()(catalogContract, { actions: { list: { handler(ctx) {...} } } })`.
+ * `export default defineService<ShopMethods>()(shopContract, { actions: { list: { handler(ctx) {...} } } })`.
  * The params schema of each contract action is attached here, so it is written once.
  * (Curried so that the methods type is given while the contract type is inferred.)
  */

@@ -1,3 +1,13 @@
+/** A signed-in user's role; `admin` may do everything a `customer` may. */
+export type Role = "customer" | "admin";
+
+/** The authenticated caller, put in `ctx.meta.user` by the gateway (the users service resolves the token). */
+export interface Caller {
+  id: string;
+  email: string;
+  role: Role;
+}
+
 /**
  * Who may call an action: `public`, `customer` (a signed-in user), `admin`, or
  * `internal` (other services and the system only; never over REST). Every
