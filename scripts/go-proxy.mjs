@@ -21,7 +21,6 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import zlib from "node:zlib";
 
 export const GOCODE = "/usr/share/gocode/src";
 
@@ -147,6 +146,20 @@ function moduleFiles(root) {
   return files;
 }
 
+// CRC-32 (IEEE) by table: zlib.crc32 is missing from Debian's Node 18, which
+// the Go image's build stage runs this with (docker/recommendations.Dockerfile).
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data) {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 /** A zip of stored (uncompressed) entries with fixed times: the same bytes for the same sources. */
 function writeZip(file, entries) {
   const chunks = [];
@@ -155,7 +168,7 @@ function writeZip(file, entries) {
   const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   for (const { name, data } of entries) {
     const nameBuf = Buffer.from(name, "utf8");
-    const crc = zlib.crc32(data);
+    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);

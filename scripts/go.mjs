@@ -4,6 +4,7 @@
  * (services/recommendations/go.mod, go.sum).
  *
  *   node scripts/go.mjs build   → dist/recommendations (skipped, and says so, without `go`)
+ *   node scripts/go.mjs vet     → go vet of every package (fails without `go`)
  *   node scripts/go.mjs test    → go vet + go test of every package (fails without `go`)
  *   node scripts/go.mjs pacts   → the Go node's consumer pacts into pacts/ (pact_test.go; fails without `go`)
  *   node scripts/go.mjs sum     → after a change of go.mod's versions: go.sum from the packaged sources
@@ -75,8 +76,8 @@ function prepare() {
 }
 
 const command = process.argv[2];
-if (!["build", "test", "pacts", "sum"].includes(command)) {
-  console.error("usage: node scripts/go.mjs build|test|pacts|sum");
+if (!["build", "vet", "test", "pacts", "sum"].includes(command)) {
+  console.error("usage: node scripts/go.mjs build|vet|test|pacts|sum");
   process.exit(2);
 }
 if (!hasGo()) {
@@ -89,13 +90,14 @@ if (!hasGo()) {
 }
 prepare();
 if (command === "build") {
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
   go(["build", "-trimpath", "-o", OUT, "."]);
   console.log(`go: built ${path.relative(ROOT, OUT)}`);
 } else if (command === "pacts") {
   go(["test", "-count=1", "-run", "^TestPact", "."], { PACT_DIR: path.join(ROOT, "pacts") });
-} else if (command === "test") {
+} else if (command === "vet" || command === "test") {
   go(["vet", "./..."]);
-  go(["test", "-count=1", "./..."]);
+  if (command === "test") go(["test", "-count=1", "./..."]);
 } else {
   // From scratch: the hashes are those of what the proxy now holds.
   fs.writeFileSync(path.join(MODULE_DIR, "go.sum"), "");
