@@ -18,6 +18,7 @@
  * set Debian ships and tests together, and nothing else. A module without a
  * go.mod (Debian's nuid) gets `module <path>`.
  */
+import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
