@@ -20,8 +20,10 @@
  */
 import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const GOCODE = "/usr/share/gocode/src";
 
@@ -222,7 +224,11 @@ function escapePath(p) {
  */
 export function layOutProxy(goModText, proxyDir) {
   const modules = resolve(goModText);
-  const stamp = JSON.stringify(modules.map((m) => [m.path, m.version, m.pkg, m.debianVersion]));
+  // This file is part of what the proxy is made from: a change here remakes it too.
+  const builder = createHash("sha256")
+    .update(fs.readFileSync(fileURLToPath(import.meta.url)))
+    .digest("hex");
+  const stamp = JSON.stringify({ builder, modules: modules.map((m) => [m.path, m.version, m.pkg, m.debianVersion]) });
   const stampFile = path.join(proxyDir, "debian-packages.json");
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return false;
   fs.rmSync(proxyDir, { recursive: true, force: true });

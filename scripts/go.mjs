@@ -69,7 +69,7 @@ function prepare() {
   try {
     remade = layOutProxy(fs.readFileSync(path.join(MODULE_DIR, "go.mod"), "utf8"), PROXY);
   } catch (err) {
-    console.error(`go: ${err.message}`);
+    console.error(`go: ${err.message}\n(the packages: ${INSTALL})`);
     process.exit(1);
   }
   if (remade && fs.existsSync(ENV.GOMODCACHE)) go(["clean", "-modcache"]);
