@@ -4,7 +4,7 @@ import { action, contract, type RuleType } from "../platform/contracts/define";
 /**
  * The recommendations service is written in Go (services/recommendations,
  * a Moleculer node of its own): this contract is the callers' side. The Go
- * handler validates the same rules (services/recommendations/domain/params.go)
+ * handler validates the same rules (services/recommendations/internal/domain/params.go)
  * and answers a 422 in Moleculer's shape otherwise.
  */
 export const MAX_RECOMMENDATIONS = 8;

@@ -1,8 +1,10 @@
 # The Go recommendations node (services/recommendations): an image of its own.
 #   docker build -f docker/recommendations.Dockerfile -t agora-recommendations .   (from the repository root)
 #
-# Stage 1 builds with Debian's Go and NATS client in GOPATH mode, as
-# scripts/go.mjs does (no Go module proxy is needed); stage 2 is the static
+# Stage 1 builds the Go module offline as `npm run build` does: scripts/go.mjs
+# lays Debian's packaged Go sources out as a module proxy, checks their
+# versions against go.mod and go.sum, vets and builds (Debian's Node runs the
+# script; no Go module proxy or registry is needed). Stage 2 is the static
 # binary on slim Debian, non-root. Configuration comes from the same
 # environment as every Agora node (docker/agora.env, docker/secrets/recommendations.env).
 
@@ -11,12 +13,13 @@ ARG DEBIAN_IMAGE=debian:bookworm-slim
 
 FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update -qq \
-  && apt-get install -y -qq --no-install-recommends golang-go golang-github-nats-io-go-nats-dev \
+  && apt-get install -y -qq --no-install-recommends golang-go nodejs \
+     golang-github-nats-io-go-nats-dev golang-github-prometheus-client-golang-dev \
   && rm -rf /var/lib/apt/lists/*
-ENV GO111MODULE=off GOPATH=/go:/usr/share/gocode CGO_ENABLED=0 GOFLAGS=-trimpath
-COPY services/recommendations /go/src/agora/services/recommendations
-WORKDIR /go/src/agora/services/recommendations
-RUN go vet ./... && go build -o /out/recommendations .
+WORKDIR /src
+COPY scripts/go.mjs scripts/go-proxy.mjs scripts/
+COPY services/recommendations services/recommendations
+RUN node scripts/go.mjs vet && node scripts/go.mjs build
 
 FROM ${DEBIAN_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -25,7 +28,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 RUN groupadd --gid 1000 agora && useradd --uid 1000 --gid agora --no-create-home --shell /usr/sbin/nologin agora \
   && mkdir /data && chown agora:agora /data
-COPY --from=build /out/recommendations /usr/local/bin/recommendations
+COPY --from=build /src/dist/recommendations /usr/local/bin/recommendations
 USER agora
 # Replicas share this volume: the log of confirmed orders (README, Polyglot).
 VOLUME /data

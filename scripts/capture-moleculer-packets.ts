@@ -1,6 +1,6 @@
 /**
  * Captures what real moleculer nodes put on the wire, as fixtures for the Go
- * node's protocol tests (services/recommendations/moleculer/testdata/).
+ * node's protocol tests (services/recommendations/internal/moleculer/testdata/).
  *
  *   npx tsx scripts/capture-moleculer-packets.ts
  *
@@ -16,7 +16,7 @@ import { Errors, ServiceBroker, type BrokerOptions } from "moleculer";
 import { connect } from "nats";
 import { startNats, stopAll } from "../test/helpers/processes";
 
-const OUT = path.resolve(__dirname, "../services/recommendations/moleculer/testdata");
+const OUT = path.resolve(__dirname, "../services/recommendations/internal/moleculer/testdata");
 const NAMESPACE = "fixtures";
 
 interface Captured {

@@ -62,7 +62,13 @@ export const PREREQUISITES = [
     need: "the NATS Go client",
     has: () => fs.existsSync("/usr/share/gocode/src/github.com/nats-io/nats.go"),
     pkg: "golang-github-nats-io-go-nats-dev",
-    why: "the Go service's NATS client (no Go module proxy needed)",
+    why: "the Go service's NATS client (a Go module, built offline from Debian's sources)",
+  },
+  {
+    need: "the Prometheus Go client",
+    has: () => fs.existsSync("/usr/share/gocode/src/github.com/prometheus/client_golang"),
+    pkg: "golang-github-prometheus-client-golang-dev",
+    why: "the Go service's /metrics (a Go module, built offline from Debian's sources)",
   },
 ];
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"agora/services/recommendations/moleculer"
+	"agora/services/recommendations/internal/moleculer"
 )
 
 // Config is read from the same environment variables as the Node nodes

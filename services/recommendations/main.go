@@ -11,8 +11,10 @@ import (
 	"syscall"
 	"time"
 
-	"agora/services/recommendations/moleculer"
-	"agora/services/recommendations/store"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"agora/services/recommendations/internal/moleculer"
+	"agora/services/recommendations/internal/store"
 )
 
 func main() {
@@ -39,7 +41,8 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("opening the store in %s: %w", cfg.DataDir, err)
 	}
-	metrics := moleculer.NewMetrics()
+	metrics := prometheus.NewRegistry()
+	RegisterRuntimeMetrics(metrics)
 	rec := NewRecommender(cfg.NodeID, st, metrics, logger)
 	if err := rec.Refresh(); err != nil {
 		return fmt.Errorf("reading the store: %w", err)

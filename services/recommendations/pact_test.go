@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
-	"agora/services/recommendations/domain"
-	"agora/services/recommendations/moleculer"
-	"agora/services/recommendations/store"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"agora/services/recommendations/internal/domain"
+	"agora/services/recommendations/internal/moleculer"
+	"agora/services/recommendations/internal/store"
 )
 
 // The recommendations node as a consumer of the JS services (docs/contracts.md):
@@ -88,7 +91,7 @@ func newTestRecommender(t *testing.T) *Recommender {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewRecommender("pact", st, moleculer.NewMetrics(), moleculer.NewLogger("pact", moleculer.ParseLogLevels("warn"), false))
+	return NewRecommender("pact", st, prometheus.NewRegistry(), moleculer.NewLogger("pact", moleculer.ParseLogLevels("warn"), false))
 }
 
 func TestPactOrderConfirmed(t *testing.T) {
@@ -99,7 +102,7 @@ func TestPactOrderConfirmed(t *testing.T) {
 	}
 	// The real event handler learns the order from the example.
 	r := newTestRecommender(t)
-	if err := r.orderConfirmed(&moleculer.Context{Name: "order.confirmed", Params: roundTrip(t, payload)}); err != nil {
+	if err := r.orderConfirmed(context.Background(), &moleculer.Call{Name: "order.confirmed", Params: roundTrip(t, payload)}); err != nil {
 		t.Fatalf("order.confirmed example refused: %v", err)
 	}
 	if r.model.Orders() != 1 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -11,7 +12,10 @@ import (
 	"sync"
 	"time"
 
-	"agora/services/recommendations/moleculer"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"agora/services/recommendations/internal/moleculer"
 )
 
 // Probes answer like the Node nodes' (platform/observability/health.ts):
@@ -91,18 +95,28 @@ func (p *Probes) HealthHandler() http.Handler {
 	return mux
 }
 
-// MetricsHandler serves /metrics in the Prometheus text format.
-func MetricsHandler(m *moleculer.Metrics) http.Handler {
+// RegisterRuntimeMetrics adds the three process figures the dashboards read,
+// under the Prometheus client's standard names, read at each scrape. Not the
+// client's Go and process collectors: they expose some fifty more series.
+func RegisterRuntimeMetrics(reg prometheus.Registerer) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "process_resident_memory_bytes", Help: "Resident memory size in bytes."},
+			func() float64 { return float64(rssBytes()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "go_goroutines", Help: "Number of goroutines that currently exist."},
+			func() float64 { return float64(runtime.NumGoroutine()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "go_memstats_heap_alloc_bytes", Help: "Number of heap bytes allocated and still in use."},
+			func() float64 {
+				var mem runtime.MemStats
+				runtime.ReadMemStats(&mem)
+				return float64(mem.HeapAlloc)
+			}),
+	)
+}
+
+// MetricsHandler serves /metrics: reg's metrics in the Prometheus text format.
+func MetricsHandler(reg prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
-		var mem runtime.MemStats
-		runtime.ReadMemStats(&mem)
-		m.Set("process_resident_memory_bytes", float64(rssBytes()))
-		m.Set("go_goroutines", float64(runtime.NumGoroutine()))
-		m.Set("go_memstats_heap_alloc_bytes", float64(mem.HeapAlloc))
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		m.WriteText(w)
-	})
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return mux
 }
 
@@ -125,7 +139,7 @@ func Serve(port int, h http.Handler, log *moleculer.Logger, what string) error {
 func (p *Probes) NodeService() *moleculer.Service {
 	return &moleculer.Service{
 		Name: "$node",
-		Actions: []moleculer.Action{{Name: "observe", Handler: func(*moleculer.Context) (any, error) {
+		Actions: []moleculer.Action{{Name: "observe", Handler: func(context.Context, *moleculer.Call) (any, error) {
 			return map[string]any{
 				"nodeID":      p.broker.NodeID(),
 				"readiness":   p.readiness(),
@@ -144,14 +158,14 @@ type rateMeter struct {
 	times []time.Time
 }
 
-func (r *rateMeter) ActionStarted(*moleculer.Context) func(error) {
+func (r *rateMeter) ActionStarted(*moleculer.Call) func(error) {
 	r.mu.Lock()
 	r.times = append(r.times, time.Now())
 	r.mu.Unlock()
 	return func(error) {}
 }
 
-func (r *rateMeter) EventStarted(*moleculer.Context, string) func(error) { return func(error) {} }
+func (r *rateMeter) EventStarted(*moleculer.Call, string) func(error) { return func(error) {} }
 
 func (r *rateMeter) perSecond() float64 {
 	r.mu.Lock()

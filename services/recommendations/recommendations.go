@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"time"
 
-	"agora/services/recommendations/domain"
-	"agora/services/recommendations/moleculer"
-	"agora/services/recommendations/store"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"agora/services/recommendations/internal/domain"
+	"agora/services/recommendations/internal/moleculer"
+	"agora/services/recommendations/internal/store"
 )
 
 // Recommender is the recommendations service: actions, events and wiring.
@@ -14,8 +17,33 @@ type Recommender struct {
 	nodeID  string
 	store   *store.Store
 	model   *domain.CoPurchases
-	metrics *moleculer.Metrics
+	metrics recommenderMetrics
 	log     *moleculer.Logger
+}
+
+type recommenderMetrics struct {
+	recorded prometheus.Counter
+	known    prometheus.Gauge
+	answers  *prometheus.CounterVec
+}
+
+func newRecommenderMetrics(reg prometheus.Registerer) recommenderMetrics {
+	m := recommenderMetrics{
+		recorded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "agora_recommendations_orders_recorded_total",
+			Help: "order.confirmed events this node received and recorded",
+		}),
+		known: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "agora_recommendations_orders_known",
+			Help: "distinct orders this node learned from (its own and other replicas')",
+		}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "agora_recommendations_answers_total",
+			Help: "recommendations answered, by basis (orders or category)",
+		}, []string{"basis"}),
+	}
+	reg.MustRegister(m.recorded, m.known, m.answers)
+	return m
 }
 
 // Result of recommendations.forProduct.
@@ -37,11 +65,9 @@ type OrderConfirmed struct {
 	} `json:"items"`
 }
 
-func NewRecommender(nodeID string, s *store.Store, m *moleculer.Metrics, log *moleculer.Logger) *Recommender {
-	m.Declare("agora_recommendations_orders_recorded_total", "counter", "order.confirmed events this node received and recorded")
-	m.Declare("agora_recommendations_orders_known", "gauge", "distinct orders this node learned from (its own and other replicas')")
-	m.Declare("agora_recommendations_answers_total", "counter", "recommendations answered, by basis (orders or category)")
-	return &Recommender{nodeID: nodeID, store: s, model: domain.NewCoPurchases(), metrics: m, log: log.Module("recommendations")}
+// NewRecommender registers the service's metrics with reg.
+func NewRecommender(nodeID string, s *store.Store, reg prometheus.Registerer, log *moleculer.Logger) *Recommender {
+	return &Recommender{nodeID: nodeID, store: s, model: domain.NewCoPurchases(), metrics: newRecommenderMetrics(reg), log: log.Module("recommendations")}
 }
 
 func (r *Recommender) Service() *moleculer.Service {
@@ -62,7 +88,7 @@ func (r *Recommender) Service() *moleculer.Service {
 // Refresh learns what any replica appended to the store since last time.
 func (r *Recommender) Refresh() error {
 	err := r.store.Replay(func(p domain.Purchase) { r.model.Learn(p) })
-	r.metrics.Set("agora_recommendations_orders_known", float64(r.model.Orders()))
+	r.metrics.known.Set(float64(r.model.Orders()))
 	return err
 }
 
@@ -82,8 +108,8 @@ func (r *Recommender) RefreshLoop(stop <-chan struct{}) {
 	}
 }
 
-func (r *Recommender) forProduct(ctx *moleculer.Context) (any, error) {
-	p, issues := domain.ParseParams(ctx.Params)
+func (r *Recommender) forProduct(ctx context.Context, call *moleculer.Call) (any, error) {
+	p, issues := domain.ParseParams(call.Params)
 	if len(issues) > 0 {
 		return nil, moleculer.NewValidationError(toValidation(issues))
 	}
@@ -95,13 +121,13 @@ func (r *Recommender) forProduct(ctx *moleculer.Context) (any, error) {
 		result.ProductIDs = append(result.ProductIDs, ranked.ProductID)
 	}
 	if len(result.ProductIDs) == 0 {
-		ids, err := r.sameCategory(ctx, p)
+		ids, err := r.sameCategory(ctx, call, p)
 		if err != nil {
 			return nil, err
 		}
 		result.ProductIDs, result.Basis = ids, "category"
 	}
-	r.metrics.Add("agora_recommendations_answers_total", 1, "basis", result.Basis)
+	r.metrics.answers.WithLabelValues(result.Basis).Inc()
 	return result, nil
 }
 
@@ -127,13 +153,13 @@ func catalogListParams(category string, p domain.Params) map[string]any {
 
 // sameCategory: nothing learned about the product, so other products of its
 // category (a 404 from the catalog stays a 404).
-func (r *Recommender) sameCategory(ctx *moleculer.Context, p domain.Params) ([]string, error) {
+func (r *Recommender) sameCategory(ctx context.Context, call *moleculer.Call, p domain.Params) ([]string, error) {
 	var product CatalogProduct
-	if err := ctx.Call("catalog.get", catalogGetParams(p), &product); err != nil {
+	if err := call.Call(ctx, "catalog.get", catalogGetParams(p), &product); err != nil {
 		return nil, err
 	}
 	var page CatalogPage
-	if err := ctx.Call("catalog.list", catalogListParams(product.Category, p), &page); err != nil {
+	if err := call.Call(ctx, "catalog.list", catalogListParams(product.Category, p), &page); err != nil {
 		return nil, err
 	}
 	return othersOf(page, p), nil
@@ -150,9 +176,9 @@ func othersOf(page CatalogPage, p domain.Params) []string {
 	return ids
 }
 
-func (r *Recommender) orderConfirmed(ctx *moleculer.Context) error {
+func (r *Recommender) orderConfirmed(_ context.Context, event *moleculer.Call) error {
 	var ev OrderConfirmed
-	if err := ctx.Bind(&ev); err != nil {
+	if err := event.Bind(&ev); err != nil {
 		return err
 	}
 	purchase := domain.Purchase{EventID: ev.EventID, OrderID: ev.OrderID}
@@ -173,7 +199,7 @@ func (r *Recommender) orderConfirmed(ctx *moleculer.Context) error {
 	if err := r.store.Append(purchase); err != nil {
 		return err
 	}
-	r.metrics.Add("agora_recommendations_orders_recorded_total", 1)
+	r.metrics.recorded.Inc()
 	return r.Refresh()
 }
 

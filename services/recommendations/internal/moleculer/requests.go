@@ -1,7 +1,9 @@
 package moleculer
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -25,14 +27,18 @@ type pendingCall struct {
 
 // Call calls an action on some node that offers it (round robin). A
 // retryable failure (timeout, node gone, node stopping) is tried once more on
-// each other node, up to Retries times.
-func (b *Broker) Call(action string, params any, opts CallOptions) (json.RawMessage, error) {
+// each other node, up to Retries times, while ctx is neither done nor past its
+// deadline. The node called is told the time left (the request's timeout).
+func (b *Broker) Call(ctx context.Context, action string, params any, opts CallOptions) (json.RawMessage, error) {
 	raw, err := json.Marshal(params)
 	if err != nil {
 		return nil, err
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = b.opts.RequestTimeout
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < opts.Timeout {
+			opts.Timeout = time.Until(deadline)
+		}
 	}
 	if opts.Level == 0 {
 		opts.Level = 1
@@ -40,6 +46,9 @@ func (b *Broker) Call(action string, params any, opts CallOptions) (json.RawMess
 	tried := map[string]bool{}
 	var last *Error
 	for attempt := 0; attempt <= b.opts.Retries; attempt++ {
+		if ctx.Err() != nil {
+			return nil, contextError(ctx, action, "")
+		}
 		nodeID, ok := b.registry.PickActionNode(action, tried)
 		if !ok {
 			if last != nil {
@@ -48,7 +57,7 @@ func (b *Broker) Call(action string, params any, opts CallOptions) (json.RawMess
 			return nil, NewServiceNotFoundError(action, "")
 		}
 		tried[nodeID] = true
-		data, callErr := b.callNode(nodeID, action, raw, opts)
+		data, callErr := b.callNode(ctx, nodeID, action, raw, opts)
 		if callErr == nil {
 			return data, nil
 		}
@@ -61,7 +70,18 @@ func (b *Broker) Call(action string, params any, opts CallOptions) (json.RawMess
 	return nil, last
 }
 
-func (b *Broker) callNode(nodeID, action string, params json.RawMessage, opts CallOptions) (json.RawMessage, *Error) {
+// contextError is how a call whose ctx ended fails: a timeout when its
+// deadline passed, rejected (and not retried) when it was cancelled.
+func contextError(ctx context.Context, action, nodeID string) *Error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return NewRequestTimeoutError(action, nodeID)
+	}
+	e := NewRequestRejectedError(action, nodeID)
+	e.Retryable = false
+	return e
+}
+
+func (b *Broker) callNode(ctx context.Context, nodeID, action string, params json.RawMessage, opts CallOptions) (json.RawMessage, *Error) {
 	id := newID()
 	requestID := opts.RequestID
 	if requestID == "" {
@@ -112,6 +132,8 @@ func (b *Broker) callNode(nodeID, action string, params json.RawMessage, opts Ca
 		return nil, e
 	case <-timer.C:
 		return nil, NewRequestTimeoutError(action, nodeID)
+	case <-ctx.Done():
+		return nil, contextError(ctx, action, nodeID)
 	}
 }
 
@@ -141,8 +163,10 @@ func (b *Broker) failPending(errorFor func(action, nodeID string) *Error, nodeID
 }
 
 // handleRequest runs a local action and answers the caller (RES.<sender>).
+// The handler's context ends when the caller stops waiting (the request's
+// timeout) or when the node gives up on its calls in flight (Stop).
 func (b *Broker) handleRequest(req *Request) {
-	ctx := &Context{
+	call := &Call{
 		ID:        req.ID,
 		Name:      req.Action,
 		NodeID:    req.Sender,
@@ -155,17 +179,14 @@ func (b *Broker) handleRequest(req *Request) {
 		Params:    req.Params,
 		broker:    b,
 	}
-	if ctx.RequestID == "" {
-		ctx.RequestID = ctx.ID
+	if call.RequestID == "" {
+		call.RequestID = call.ID
 	}
-	if ctx.Meta == nil {
-		ctx.Meta = map[string]any{}
-	}
-	if req.Timeout > 0 {
-		ctx.Deadline = time.Now().Add(time.Duration(req.Timeout) * time.Millisecond)
+	if call.Meta == nil {
+		call.Meta = map[string]any{}
 	}
 	respond := func(data any, err error) {
-		res := &Response{ID: req.ID, Meta: ctx.Meta, Headers: map[string]any{}, Success: err == nil, Data: json.RawMessage("null")}
+		res := &Response{ID: req.ID, Meta: call.Meta, Headers: map[string]any{}, Success: err == nil, Data: json.RawMessage("null")}
 		if err != nil {
 			e := *AsError(err)
 			if e.NodeID == "" {
@@ -194,15 +215,24 @@ func (b *Broker) handleRequest(req *Request) {
 		respond(nil, NewServiceNotFoundError(req.Action, b.opts.NodeID))
 		return
 	}
-	ctx.service = serviceOf(req.Action)
+	call.service = serviceOf(req.Action)
+	ctx, cancel := context.WithCancel(b.running)
+	if req.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(b.running, time.Duration(req.Timeout)*time.Millisecond)
+	}
 	b.inflight.Add(1)
 	go func() {
 		defer b.inflight.Done()
+		defer cancel()
 		var end func(error)
 		if b.opts.Observer != nil {
-			end = b.opts.Observer.ActionStarted(ctx)
+			end = b.opts.Observer.ActionStarted(call)
 		}
-		data, err := runAction(action.Handler, ctx)
+		data, err := runAction(ctx, action.Handler, call)
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// The handler gave up because its context ended: say why as Moleculer does.
+			err = contextError(ctx, req.Action, b.opts.NodeID)
+		}
 		if end != nil {
 			end(err)
 		}
@@ -211,13 +241,13 @@ func (b *Broker) handleRequest(req *Request) {
 }
 
 // runAction turns a panic in a handler into a 500 instead of a dead node.
-func runAction(h ActionHandler, ctx *Context) (data any, err error) {
+func runAction(ctx context.Context, h ActionHandler, call *Call) (data any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = NewServerError("Internal error in the action handler.", "INTERNAL_ERROR")
 		}
 	}()
-	return h(ctx)
+	return h(ctx, call)
 }
 
 func serviceOf(name string) string {

@@ -1,6 +1,7 @@
 package moleculer
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -11,10 +12,11 @@ import (
 const ClientVersion = "0.1.0"
 
 // ActionHandler answers a call; a returned *Error keeps its Moleculer shape.
-type ActionHandler func(ctx *Context) (any, error)
+// ctx ends when the caller stops waiting: pass it on to what the handler calls.
+type ActionHandler func(ctx context.Context, call *Call) (any, error)
 
 // EventHandler handles one event delivery.
-type EventHandler func(ctx *Context) error
+type EventHandler func(ctx context.Context, event *Call) error
 
 // Action is one action of a service. Params is its parameter schema in
 // fastest-validator notation, shown to other nodes in INFO (the REPL and

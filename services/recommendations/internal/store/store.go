@@ -22,7 +22,7 @@ import (
 	"sync"
 	"syscall"
 
-	"agora/services/recommendations/domain"
+	"agora/services/recommendations/internal/domain"
 )
 
 // FileName is the log's name inside DATA_DIR.

@@ -36,37 +36,37 @@ type Tracer struct {
 	Exporter SpanExporter
 }
 
-func (t *Tracer) ActionStarted(ctx *Context) func(error) {
-	return t.start(ctx, "action '"+ctx.Name+"'", "action", map[string]any{
-		"action.name":  ctx.Name,
-		"callingLevel": ctx.Level,
+func (t *Tracer) ActionStarted(call *Call) func(error) {
+	return t.start(call, "action '"+call.Name+"'", "action", map[string]any{
+		"action.name":  call.Name,
+		"callingLevel": call.Level,
 	})
 }
 
-func (t *Tracer) EventStarted(ctx *Context, group string) func(error) {
-	return t.start(ctx, "event '"+ctx.Name+"' in '"+group+"'", "event", map[string]any{
-		"event.name":  ctx.Name,
+func (t *Tracer) EventStarted(call *Call, group string) func(error) {
+	return t.start(call, "event '"+call.Name+"' in '"+group+"'", "event", map[string]any{
+		"event.name":  call.Name,
 		"event.group": group,
 	})
 }
 
-func (t *Tracer) start(ctx *Context, name, kind string, tags map[string]any) func(error) {
-	if !ctx.Tracing {
+func (t *Tracer) start(call *Call, name, kind string, tags map[string]any) func(error) {
+	if !call.Tracing {
 		return func(error) {}
 	}
 	started := time.Now()
 	tags["span.type"] = kind
 	tags["nodeID"] = t.NodeID
-	tags["callerNodeID"] = ctx.NodeID
-	tags["remoteCall"] = ctx.NodeID != t.NodeID
-	tags["requestID"] = ctx.RequestID
+	tags["callerNodeID"] = call.NodeID
+	tags["remoteCall"] = call.NodeID != t.NodeID
+	tags["requestID"] = call.RequestID
 	return func(err error) {
 		span := Span{
-			TraceID:  TraceIDOf(ctx.RequestID),
-			ID:       SpanIDOf(ctx.ID),
-			ParentID: SpanIDOf(ctx.ParentID),
+			TraceID:  TraceIDOf(call.RequestID),
+			ID:       SpanIDOf(call.ID),
+			ParentID: SpanIDOf(call.ParentID),
 			Name:     name,
-			Service:  ctx.service,
+			Service:  call.service,
 			Start:    started,
 			Duration: time.Since(started),
 			Tags:     tags,

@@ -1,6 +1,7 @@
 package moleculer
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 )
@@ -13,7 +14,7 @@ func (b *Broker) handleEvent(ev *Event) {
 		b.transit.Warnf("Event '%s' from '%s' dropped: the node is stopping.", ev.Event, ev.Sender)
 		return
 	}
-	ctx := &Context{
+	call := &Call{
 		ID:        ev.ID,
 		Name:      ev.Event,
 		NodeID:    ev.Sender,
@@ -27,24 +28,24 @@ func (b *Broker) handleEvent(ev *Event) {
 		Groups:    ev.Groups,
 		broker:    b,
 	}
-	if ctx.RequestID == "" {
-		ctx.RequestID = ctx.ID
+	if call.RequestID == "" {
+		call.RequestID = call.ID
 	}
 	for _, l := range b.listeners[ev.Event] {
 		if len(ev.Groups) > 0 && !contains(ev.Groups, l.group) {
 			continue
 		}
 		l := l
-		lctx := *ctx
-		lctx.service = l.service.Name
+		delivery := *call
+		delivery.service = l.service.Name
 		b.inflight.Add(1)
 		go func() {
 			defer b.inflight.Done()
 			var end func(error)
 			if b.opts.Observer != nil {
-				end = b.opts.Observer.EventStarted(&lctx, l.group)
+				end = b.opts.Observer.EventStarted(&delivery, l.group)
 			}
-			err := runListener(l.handler, &lctx)
+			err := runListener(b.running, l.handler, &delivery)
 			if err != nil {
 				b.log.Errorf("Handler of '%s' (group %s) failed: %v", ev.Event, l.group, err)
 			}
@@ -55,13 +56,13 @@ func (b *Broker) handleEvent(ev *Event) {
 	}
 }
 
-func runListener(h EventHandler, ctx *Context) (err error) {
+func runListener(ctx context.Context, h EventHandler, event *Call) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = NewServerError("Internal error in the event handler.", "INTERNAL_ERROR")
 		}
 	}()
-	return h(ctx)
+	return h(ctx, event)
 }
 
 // Emit sends an event to one listener per group, as moleculer's built-in

@@ -1,6 +1,7 @@
 package moleculer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,26 +94,35 @@ type seenCall struct {
 	meta                              map[string]any
 }
 
+// slowEnded: why greeter.slow's context ended, when it ended before the handler.
+var slowEnded = make(chan error, 100)
+
 func greeter(node string, calls chan<- seenCall, events *int64) *Service {
 	return &Service{
 		Name: "greeter",
 		Actions: []Action{
-			{Name: "hello", Handler: func(ctx *Context) (any, error) {
+			{Name: "hello", Handler: func(_ context.Context, call *Call) (any, error) {
 				var p struct{ Name string }
-				if err := ctx.Bind(&p); err != nil || p.Name == "" {
+				if err := call.Bind(&p); err != nil || p.Name == "" {
 					return nil, NewValidationError([]ValidationIssue{{Type: "required", Field: "name", Message: "The 'name' field is required."}})
 				}
 				if calls != nil {
-					calls <- seenCall{node, ctx.RequestID, ctx.ParentID, ctx.Caller, ctx.Level, ctx.Tracing, ctx.Meta}
+					calls <- seenCall{node, call.RequestID, call.ParentID, call.Caller, call.Level, call.Tracing, call.Meta}
 				}
 				return map[string]string{"message": "Hello " + p.Name, "node": node}, nil
 			}},
-			{Name: "slow", Handler: func(ctx *Context) (any, error) {
-				time.Sleep(3 * time.Second)
-				return "late", nil
+			{Name: "slow", Handler: func(ctx context.Context, _ *Call) (any, error) {
+				select {
+				case <-time.After(3 * time.Second):
+					return "late", nil
+				case <-ctx.Done():
+					// The caller stopped waiting: so does the handler.
+					slowEnded <- ctx.Err()
+					return nil, ctx.Err()
+				}
 			}},
 		},
-		Events: []Listener{{Event: "order.confirmed", Handler: func(ctx *Context) error {
+		Events: []Listener{{Event: "order.confirmed", Handler: func(context.Context, *Call) error {
 			atomic.AddInt64(events, 1)
 			return nil
 		}}},
@@ -126,10 +136,10 @@ func TestCallsEventsAndLeavingOverNats(t *testing.T) {
 	a := testBroker(t, url, "go-a", greeter("go-a", calls, &eventsA))
 	b := testBroker(t, url, "go-b", greeter("go-b", calls, &eventsB))
 	relayCalls := make(chan seenCall, 10)
-	caller := testBroker(t, url, "go-caller", &Service{Name: "relay", Actions: []Action{{Name: "hello", Handler: func(ctx *Context) (any, error) {
+	caller := testBroker(t, url, "go-caller", &Service{Name: "relay", Actions: []Action{{Name: "hello", Handler: func(ctx context.Context, call *Call) (any, error) {
 		var out map[string]string
-		err := ctx.Call("greeter.hello", map[string]string{"name": "Grace"}, &out)
-		relayCalls <- seenCall{node: out["node"], requestID: ctx.RequestID}
+		err := call.Call(ctx, "greeter.hello", map[string]string{"name": "Grace"}, &out)
+		relayCalls <- seenCall{node: out["node"], requestID: call.RequestID}
 		return out, err
 	}}}})
 	waitFor(t, "both greeters known", func() bool {
@@ -139,7 +149,7 @@ func TestCallsEventsAndLeavingOverNats(t *testing.T) {
 	t.Run("calls are balanced round robin and answered", func(t *testing.T) {
 		perNode := map[string]int{}
 		for i := 0; i < 10; i++ {
-			data, err := caller.Call("greeter.hello", map[string]string{"name": "Ada"}, CallOptions{Meta: map[string]any{"user": "u1"}})
+			data, err := caller.Call(context.Background(), "greeter.hello", map[string]string{"name": "Ada"}, CallOptions{Meta: map[string]any{"user": "u1"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +169,7 @@ func TestCallsEventsAndLeavingOverNats(t *testing.T) {
 	})
 
 	t.Run("a call made inside an action carries the request id, parent and level", func(t *testing.T) {
-		if _, err := a.Call("relay.hello", map[string]any{}, CallOptions{RequestID: "req-42", Tracing: true}); err != nil {
+		if _, err := a.Call(context.Background(), "relay.hello", map[string]any{}, CallOptions{RequestID: "req-42", Tracing: true}); err != nil {
 			t.Fatal(err)
 		}
 		relay := <-relayCalls
@@ -170,18 +180,48 @@ func TestCallsEventsAndLeavingOverNats(t *testing.T) {
 	})
 
 	t.Run("errors keep Moleculer's shape", func(t *testing.T) {
-		_, err := caller.Call("greeter.hello", map[string]string{}, CallOptions{})
+		_, err := caller.Call(context.Background(), "greeter.hello", map[string]string{}, CallOptions{})
 		var e *Error
 		if !errors.As(err, &e) || e.Name != "ValidationError" || e.Code != 422 || e.NodeID == "" {
 			t.Errorf("validation: %#v", err)
 		}
-		_, err = caller.Call("greeter.nope", nil, CallOptions{})
+		_, err = caller.Call(context.Background(), "greeter.nope", nil, CallOptions{})
 		if !errors.As(err, &e) || e.Name != "ServiceNotFoundError" || e.Code != 404 {
 			t.Errorf("unknown action: %#v", err)
 		}
-		_, err = caller.Call("greeter.slow", nil, CallOptions{Timeout: 300 * time.Millisecond})
+		_, err = caller.Call(context.Background(), "greeter.slow", nil, CallOptions{Timeout: 300 * time.Millisecond})
 		if !errors.As(err, &e) || e.Name != "RequestTimeoutError" || e.Code != 504 {
 			t.Errorf("timeout: %#v", err)
+		}
+	})
+
+	t.Run("the handler's context ends when its caller stops waiting", func(t *testing.T) {
+		for len(slowEnded) > 0 {
+			<-slowEnded
+		}
+		started := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_, err := caller.Call(ctx, "greeter.slow", nil, CallOptions{})
+		var e *Error
+		if !errors.As(err, &e) || e.Name != "RequestTimeoutError" {
+			t.Errorf("past the caller's deadline: %#v", err)
+		}
+		select {
+		case why := <-slowEnded:
+			if !errors.Is(why, context.DeadlineExceeded) || time.Since(started) > 2*time.Second {
+				t.Errorf("the handler's context ended with %v after %s", why, time.Since(started))
+			}
+		case <-time.After(2 * time.Second):
+			t.Error("the handler's context outlived the caller's deadline")
+		}
+
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		started = time.Now()
+		_, err = caller.Call(ctx, "greeter.slow", nil, CallOptions{})
+		if !errors.As(err, &e) || e.Name != "RequestRejectedError" || e.Retryable || time.Since(started) > 2*time.Second {
+			t.Errorf("a cancelled call: %#v after %s", err, time.Since(started))
 		}
 	})
 
@@ -217,7 +257,7 @@ func TestCallsEventsAndLeavingOverNats(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := caller.Call("greeter.hello", map[string]string{"name": "x"}, CallOptions{}); err != nil {
+				if _, err := caller.Call(context.Background(), "greeter.hello", map[string]string{"name": "x"}, CallOptions{}); err != nil {
 					atomic.AddInt64(&failed, 1)
 				}
 			}()

@@ -1,6 +1,7 @@
 package moleculer
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"sync"
@@ -29,8 +30,8 @@ type Options struct {
 // Observer is told about each handled call and event, e.g. to count them or
 // to report spans. Started returns the function to call when it ends.
 type Observer interface {
-	ActionStarted(ctx *Context) func(err error)
-	EventStarted(ctx *Context, group string) func(err error)
+	ActionStarted(call *Call) func(err error)
+	EventStarted(event *Call, group string) func(err error)
 }
 
 // Broker is the local node: it joins the cluster, serves its services'
@@ -58,6 +59,10 @@ type Broker struct {
 	mu       sync.Mutex
 	pending  map[string]*pendingCall
 	inflight sync.WaitGroup
+	// running is the parent of every handler's context; Stop cancels it
+	// once it stops waiting for the calls in flight.
+	running  context.Context
+	abandon  context.CancelFunc
 	started  atomic.Bool
 	stopping atomic.Bool
 	stop     chan struct{}
@@ -87,6 +92,7 @@ func NewBroker(opts Options) *Broker {
 		// Moleculer starts a node's seq at 1 and reads a missing one as 1.
 		seq: 1,
 	}
+	b.running, b.abandon = context.WithCancel(context.Background())
 	b.registry = NewRegistry(b.nodeDropped)
 	return b
 }
@@ -156,6 +162,7 @@ func (b *Broker) Stop() {
 	case <-time.After(b.opts.ShutdownTimeout):
 		b.log.Warnf("Calls still running after %s; leaving anyway.", b.opts.ShutdownTimeout)
 	}
+	b.abandon()
 	close(b.stop)
 	// No heartbeat may follow the DISCONNECT: it would make the others ask
 	// this node for its INFO and list it again.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"agora/services/recommendations/domain"
+	"agora/services/recommendations/internal/domain"
 )
 
 func collect(t *testing.T, s *Store) []domain.Purchase {

@@ -1,16 +1,19 @@
 package moleculer
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"time"
 )
 
-// Context is one action call or event delivery, with what it carries across
-// the cluster: the request id (the trace id), the id of the caller's context
-// (the parent span), the call level, the sampling decision and meta.
-type Context struct {
+// Call is one action call or event delivery with what Moleculer's Context
+// carries across the cluster: the request id (the trace id), the id of the
+// caller's context (the parent span), the call level, the sampling decision
+// and meta. How long the caller waits, and whether it still does, travels
+// beside it as the handler's context.Context.
+type Call struct {
 	ID        string
 	Name      string // action or event name
 	NodeID    string // the node that sent it
@@ -22,25 +25,23 @@ type Context struct {
 	Meta      map[string]any
 	Params    json.RawMessage
 	Groups    []string
-	// Deadline is when the caller stops waiting (zero: no limit).
-	Deadline time.Time
 
 	broker  *Broker
 	service string
 }
 
 // Bind decodes the params (or the event payload) into v.
-func (c *Context) Bind(v any) error {
+func (c *Call) Bind(v any) error {
 	if len(c.Params) == 0 {
 		return json.Unmarshal([]byte("{}"), v)
 	}
 	return json.Unmarshal(c.Params, v)
 }
 
-// Call calls an action of the cluster as a child of this context: same
-// request id, this context as parent, one level deeper, same sampling
-// decision and meta, and no more time than the caller has left.
-func (c *Context) Call(action string, params any, out any) error {
+// Call calls an action of the cluster as a child of this call: same request
+// id, this call as parent, one level deeper, same sampling decision and meta,
+// and no more time than ctx has left (the caller's deadline, in a handler).
+func (c *Call) Call(ctx context.Context, action string, params any, out any) error {
 	opts := CallOptions{
 		RequestID: c.RequestID,
 		ParentID:  c.ID,
@@ -49,13 +50,13 @@ func (c *Context) Call(action string, params any, out any) error {
 		Caller:    c.service,
 		Meta:      c.Meta,
 	}
-	if !c.Deadline.IsZero() {
-		opts.Timeout = time.Until(c.Deadline)
+	if deadline, ok := ctx.Deadline(); ok {
+		opts.Timeout = time.Until(deadline)
 		if opts.Timeout <= 0 {
 			return NewRequestTimeoutError(action, "")
 		}
 	}
-	data, err := c.broker.Call(action, params, opts)
+	data, err := c.broker.Call(ctx, action, params, opts)
 	if err != nil || out == nil {
 		return err
 	}
