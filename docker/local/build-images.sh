@@ -138,9 +138,9 @@ spawn prometheus package_image prometheus:2.42
 node_image
 spawn agora build -t "$AGORA_TAG" --build-arg "NODE_IMAGE=$NODE" \
   ${AGORA_VERSION:+--build-arg "AGORA_VERSION=$AGORA_VERSION"} -f "$ROOT/docker/Dockerfile" "$ROOT"
-spawn congodb test_image congodb:test "$ROOT/test/support/congo-server.mjs" "$HERE/congodb/package.json" \
+spawn congodb test_image congodb:test "$ROOT/test/helpers/congo-server.mjs" "$HERE/congodb/package.json" \
   "$HERE/congodb/ping.mjs"
-spawn jaeger test_image jaeger:test "$ROOT/test/support/jaeger-receiver.ts" "$HERE/jaeger/package.json" \
+spawn jaeger test_image jaeger:test "$ROOT/test/helpers/jaeger-receiver.ts" "$HERE/jaeger/package.json" \
   "$HERE/jaeger/jaeger-server.ts"
 await_all
 log "done in $(($(date +%s) - start)) s"

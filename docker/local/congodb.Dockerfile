@@ -1,4 +1,4 @@
-# Tests only: the MongoDB-wire test server (CongoDB, test/support/congo-server.mjs)
+# Tests only: the MongoDB-wire test server (CongoDB, test/helpers/congo-server.mjs)
 # in a container, listening on every interface so other containers reach it.
 # It is a stand-in, not MongoDB: no authentication, data in memory.
 ARG BASE=agora-local/node:24

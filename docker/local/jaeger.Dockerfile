@@ -1,5 +1,5 @@
 # Tests only: a Jaeger stand-in. Receives jaeger-client's Thrift spans on
-# :14268/api/traces (test/support/jaeger-receiver.ts) and lists them on
+# :14268/api/traces (test/helpers/jaeger-receiver.ts) and lists them on
 # :16686/api/services and /api/traces?service=... (a small part of Jaeger's query API).
 ARG BASE=agora-local/node:24
 FROM ${BASE}

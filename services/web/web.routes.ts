@@ -5,48 +5,30 @@ import type { WebRequestInfo } from "../../contracts/web";
 import { errorDocument } from "./pages/errors";
 import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
 import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
+import { WEB_PAGES, type WebPage } from "./web.pages";
 
 type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
 
 /**
- * How the gateway exposes the storefront: page URLs → web actions. The pages
- * live at the site's root; the JSON API keeps /api/v1 with Bearer tokens, and
- * no web action is reachable under it (web actions declare no `rest`).
+ * How the gateway exposes the storefront: page URLs → web actions, from the
+ * page table (web.pages.ts). The pages live at the site's root; the JSON API
+ * keeps /api/v1 with Bearer tokens, and no web action is reachable under it
+ * (web actions declare no `rest`).
  *
  * Login and register posts get a route of their own so that they share the
  * API's per-address rate limit (moleculer-web limits per route).
  */
-export const PAGE_ALIASES: Record<string, string> = {
-  "GET /": "web.catalog",
-  "GET /products/:id": "web.product",
-  "GET /cart": "web.cart",
-  "POST /cart/items": "web.addToCart",
-  "POST /cart/items/:productId/remove": "web.removeCartItem",
-  "POST /cart/items/:productId": "web.setCartItem",
-  "GET /checkout": "web.checkout",
-  "POST /checkout": "web.placeOrder",
-  "GET /orders": "web.orders",
-  "GET /orders/:id": "web.order",
-  "GET /notifications": "web.notifications",
-  "GET /login": "web.loginForm",
-  "GET /register": "web.registerForm",
-  "POST /logout": "web.logout",
-  "GET /admin": "web.admin",
-  "GET /admin/products": "web.adminProducts",
-  "GET /admin/products/new": "web.adminNewProduct",
-  "POST /admin/products": "web.adminCreateProduct",
-  "GET /admin/products/:id": "web.adminEditProduct",
-  "POST /admin/products/:id/deactivate": "web.adminDeactivateProduct",
-  "POST /admin/products/:id": "web.adminUpdateProduct",
-  "POST /admin/stock/:productId": "web.adminSetStock",
-  "GET /admin/orders": "web.adminOrders",
-  "GET /assets/:file": "web.asset",
-};
+function aliases(signIn: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, page] of Object.entries(WEB_PAGES) as [string, WebPage<unknown>][]) {
+    if (page.url && Boolean(page.signIn) === signIn) out[page.url] = `web.${name}`;
+  }
+  return out;
+}
 
-export const SIGN_IN_ALIASES: Record<string, string> = {
-  "POST /login": "web.login",
-  "POST /register": "web.register",
-};
+export const PAGE_ALIASES: Record<string, string> = { ...aliases(false), "GET /assets/:file": "web.asset" };
+
+export const SIGN_IN_ALIASES: Record<string, string> = aliases(true);
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];

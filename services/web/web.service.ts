@@ -1,26 +1,11 @@
-import type { Context } from "moleculer";
+import type { Context, Service } from "moleculer";
 import { defineService, type RequestMeta } from "../../contracts";
 import { webContract } from "../../contracts/web";
 import { config } from "../../platform/config";
 import { findAsset } from "./domain/assets";
 import { notFoundView } from "./pages/errors";
 import { csrfKey, servePage, type Handler } from "./request";
-import { catalogPage, productPage } from "./handlers/shop";
-import { addToCart, cartPage, removeCartItem, setCartItem } from "./handlers/cart";
-import { login, loginForm, logout, register, registerForm } from "./handlers/account";
-import { checkoutPage, placeOrder } from "./handlers/checkout";
-import { notificationsPage, orderPage, ordersPage } from "./handlers/orders";
-import {
-  adminCreateProduct,
-  adminDeactivateProduct,
-  adminEditProduct,
-  adminHome,
-  adminNewProduct,
-  adminOrders,
-  adminProducts,
-  adminSetStock,
-  adminUpdateProduct,
-} from "./handlers/admin";
+import { WEB_PAGES, type PageName } from "./web.pages";
 
 interface WebMethods {
   page<P>(ctx: Context<P, RequestMeta>, handler: Handler<P>): Promise<string | null>;
@@ -43,164 +28,31 @@ interface WebState {
  * error is no answer for a browser). The calls it then makes carry the
  * session's user, so the other services still enforce their own levels.
  */
+type WebThis = Service & WebMethods & WebState;
+
+/** What every page action is to the broker: a public action answering HTML or a redirect. */
+interface PageAction {
+  auth: "public";
+  handler(this: WebThis, ctx: Context<Record<string, unknown>, RequestMeta>): Promise<string | null>;
+}
+
+/** One action per page of the table (web.pages.ts), served as a page or as a form. */
+function pageActions(): Record<PageName, PageAction> {
+  const entries = Object.entries(WEB_PAGES).map(([name, page]): [string, PageAction] => [
+    name,
+    {
+      auth: "public",
+      handler(ctx) {
+        return this[page.serve](ctx, page.handler as Handler<Record<string, unknown>>);
+      },
+    },
+  ]);
+  return Object.fromEntries(entries) as Record<PageName, PageAction>;
+}
+
 export default defineService<WebMethods & WebState>()(webContract, {
   actions: {
-    catalog: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, catalogPage);
-      },
-    },
-    product: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, productPage);
-      },
-    },
-    cart: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, cartPage);
-      },
-    },
-    addToCart: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, addToCart);
-      },
-    },
-    setCartItem: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, setCartItem);
-      },
-    },
-    removeCartItem: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, removeCartItem);
-      },
-    },
-    checkout: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, checkoutPage);
-      },
-    },
-    placeOrder: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, placeOrder);
-      },
-    },
-    orders: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, ordersPage);
-      },
-    },
-    order: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, orderPage);
-      },
-    },
-    notifications: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, notificationsPage);
-      },
-    },
-    loginForm: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, loginForm);
-      },
-    },
-    login: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, login);
-      },
-    },
-    registerForm: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, registerForm);
-      },
-    },
-    register: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, register);
-      },
-    },
-    logout: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, logout);
-      },
-    },
-    admin: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, adminHome);
-      },
-    },
-    adminProducts: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, adminProducts);
-      },
-    },
-    adminNewProduct: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, adminNewProduct);
-      },
-    },
-    adminCreateProduct: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, adminCreateProduct);
-      },
-    },
-    adminEditProduct: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, adminEditProduct);
-      },
-    },
-    adminUpdateProduct: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, adminUpdateProduct);
-      },
-    },
-    adminDeactivateProduct: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, adminDeactivateProduct);
-      },
-    },
-    adminSetStock: {
-      auth: "public",
-      handler(ctx) {
-        return this.form(ctx, adminSetStock);
-      },
-    },
-    adminOrders: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, adminOrders);
-      },
-    },
-    notFound: {
-      auth: "public",
-      handler(ctx) {
-        return this.page(ctx, async () => ({ view: notFoundView() }));
-      },
-    },
+    ...pageActions(),
 
     asset: {
       auth: "public",

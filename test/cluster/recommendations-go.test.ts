@@ -15,7 +15,7 @@ import {
   type AgoraNode,
   type NatsServer,
 } from "../helpers/processes";
-import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../support/jaeger-receiver";
+import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../helpers/jaeger-receiver";
 import { FAST_HEARTBEAT, servicesSeenBy, sleep } from "./cluster";
 import { metricValue, startGoNode, type GoNode } from "./go-nodes";
 

@@ -1,5 +1,6 @@
 import type { Middleware } from "moleculer";
 import { answerOf, localBroker, verifyProvider } from "./pact";
+import { CONTRACT_IDS } from "./states";
 
 /**
  * The net works: a catalog that renames or retypes a field its consumers
@@ -21,10 +22,19 @@ describe("a provider that breaks a consumer's expectation fails verification", (
     };
   }
 
-  async function verifyAgainst(change: (product: Record<string, unknown>) => void): Promise<string> {
+  async function verifyAgainst(
+    change: (product: Record<string, unknown>) => void,
+    consumer: "cart" | "web" = "cart",
+  ): Promise<string> {
     const broker = await localBroker(
       ["catalog"],
-      [{ name: "inventory", actions: { availability: () => ({}) } }],
+      [
+        { name: "inventory", actions: { availability: () => ({}) } },
+        {
+          name: "recommendations",
+          actions: { forProduct: () => ({ productId: CONTRACT_IDS.product, productIds: [], basis: "category" }) },
+        },
+      ],
       [brokenCatalog(change)],
     );
     const logged: string[] = [];
@@ -33,8 +43,11 @@ describe("a provider that breaks a consumer's expectation fails verification", (
     try {
       await verifyProvider({
         provider: "catalog",
-        consumers: ["cart"],
-        states: { "the demo catalog is seeded": async () => undefined },
+        consumers: [consumer],
+        states: {
+          "the demo catalog is seeded": async () => undefined,
+          "the demo catalog is seeded and a recommendations node answers": async () => undefined,
+        },
         produce: (metadata) => answerOf(broker, metadata),
       });
       return "verified";
@@ -64,5 +77,14 @@ describe("a provider that breaks a consumer's expectation fails verification", (
     expect(failure).not.toBe("verified");
     expect(failure).toMatch(/between cart and catalog/);
     expect(failure).toMatch(/\$\.result\.priceCents/);
+  });
+
+  it("a dropped field only a storefront page reads (the product's description)", async () => {
+    const failure = await verifyAgainst((p) => {
+      delete p.description;
+    }, "web");
+    expect(failure).not.toBe("verified");
+    expect(failure).toMatch(/between web and catalog/);
+    expect(failure).toMatch(/missing the following keys: description/);
   });
 });

@@ -44,6 +44,12 @@ export interface ActionExpectation {
   description: string;
   action: string;
   params: object;
+  /**
+   * What the call carries in ctx.meta besides its params (the caller the
+   * storefront signs in as, an Idempotency-Key): the provider's verification
+   * makes the call with the same meta.
+   */
+  meta?: object;
   /** The answer with Pact matchers: `{ result: ... }` or `{ error: ... }`. */
   answer: object;
 }
@@ -60,7 +66,11 @@ export function expectAction<R>(
   return pact
     .given(expectation.state)
     .expectsToReceive(expectation.description)
-    .withMetadata({ action: expectation.action, params: JSON.stringify(expectation.params) })
+    .withMetadata({
+      action: expectation.action,
+      params: JSON.stringify(expectation.params),
+      ...(expectation.meta && { meta: JSON.stringify(expectation.meta) }),
+    })
     .withContent(expectation.answer)
     .verify(synchronousBodyHandler((body) => consume(body as ActionAnswer<R>)));
 }
@@ -94,8 +104,9 @@ export type MessageMetadata = Record<string, string>;
 export async function answerOf(broker: ServiceBroker, metadata: MessageMetadata): Promise<ActionAnswer<unknown>> {
   const action = metadata.action;
   const params = JSON.parse(metadata.params) as object;
+  const meta = metadata.meta ? (JSON.parse(metadata.meta) as Record<string, unknown>) : undefined;
   try {
-    return { result: await broker.call(action, params) };
+    return { result: await broker.call(action, params, meta && { meta }) };
   } catch (err) {
     const e = err as Errors.MoleculerError;
     return { error: { name: e.name, code: e.code, type: e.type } };

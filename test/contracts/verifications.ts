@@ -4,13 +4,15 @@
  * pacts/ is listed, so a new consumer's pact cannot be committed without being verified.
  */
 export const VERIFIED = {
-  catalog: ["cart", "inventory", "recommendations"],
+  catalog: ["cart", "inventory", "recommendations", "web"],
   "catalog-events": ["inventory"],
-  inventory: ["catalog", "orders"],
+  inventory: ["catalog", "orders", "web"],
+  orders: ["web"],
   "orders-events": ["notifications", "recommendations"],
   payments: ["orders"],
-  cart: ["orders"],
-  notifications: ["orders"],
+  cart: ["orders", "web"],
+  notifications: ["orders", "web"],
+  users: ["web"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type VerifiedProvider = keyof typeof VERIFIED;

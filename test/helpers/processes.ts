@@ -178,7 +178,7 @@ export interface MongoServer extends Proc {
 /** The MongoDB-wire test server (CongoDB) as its own process. */
 export async function startMongo(): Promise<MongoServer> {
   const port = await freePort();
-  const proc = startProcess(process.execPath, [path.join(ROOT, "test/support/congo-server.mjs"), String(port)]);
+  const proc = startProcess(process.execPath, [path.join(ROOT, "test/helpers/congo-server.mjs"), String(port)]);
   await proc.waitFor(/ready \d+/);
   return Object.assign(proc, { uri: `mongodb://127.0.0.1:${port}`, port });
 }

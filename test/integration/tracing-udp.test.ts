@@ -3,7 +3,7 @@ import config from "../../moleculer.config";
 import { tracingFromEnv } from "../../platform/observability/broker-observability";
 import { serviceSchema } from "../helpers/node";
 import { eventually } from "../helpers/processes";
-import { startJaegerAgent, type JaegerAgent, type ReceivedSpan } from "../support/jaeger-receiver";
+import { startJaegerAgent, type JaegerAgent, type ReceivedSpan } from "../helpers/jaeger-receiver";
 
 /**
  * JAEGER_AGENT_HOST/PORT: spans go over UDP to a Jaeger agent. Two brokers

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AuthResult, Order, Page, Product } from "../../contracts";
 import { get, request } from "../helpers/http";
 import { eventually, startAgoraNode, startNats, stopAll, type AgoraNode } from "../helpers/processes";
-import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../support/jaeger-receiver";
+import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../helpers/jaeger-receiver";
 
 /**
  * A checkout through the gateway on a real cluster (nats-server, one process

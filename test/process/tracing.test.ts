@@ -1,6 +1,6 @@
 import { get, request } from "../helpers/http";
 import { eventually, startAgoraNode, startNats, stopAll, type AgoraNode } from "../helpers/processes";
-import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../support/jaeger-receiver";
+import { startJaegerReceiver, type JaegerReceiver, type ReceivedSpan } from "../helpers/jaeger-receiver";
 
 /**
  * Jaeger tracing across real processes over a real nats-server: the gateway,

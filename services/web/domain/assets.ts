@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { SITE_CSS } from "../assets/site-css";
-import { SITE_JS } from "../assets/site-js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 export interface Asset {
   body: string;
@@ -9,14 +9,22 @@ export interface Asset {
   url: string;
 }
 
-function asset(name: string, ext: string, type: string, body: string): Asset {
+/**
+ * The stylesheet and the script are real files in services/web/assets/ (linted
+ * and formatted like the rest), read once at start; the build copies them next
+ * to the compiled code (scripts/copy-assets.mjs), so this path holds in dist/ too.
+ */
+const ASSETS_DIR = path.join(__dirname, "..", "assets");
+
+function asset(name: string, ext: string, type: string): Asset {
+  const body = readFileSync(path.join(ASSETS_DIR, `${name}.${ext}`), "utf8");
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
   return { body, type, url: `/assets/${name}.${hash}.${ext}` };
 }
 
 export const assets = {
-  css: asset("site", "css", "text/css; charset=utf-8", SITE_CSS),
-  js: asset("site", "js", "text/javascript; charset=utf-8", SITE_JS),
+  css: asset("site", "css", "text/css; charset=utf-8"),
+  js: asset("site", "js", "text/javascript; charset=utf-8"),
 };
 
 /** The asset a request names (`site.<hash>.css`), or undefined. */

@@ -52,28 +52,22 @@ export async function productPage(req: WebRequest<{ id: string; added?: string }
   return { view: productView(req.chrome, product, recommendations, notice) };
 }
 
-/** What `recommendations.forProduct` answers (the Go service, services/recommendations). */
-interface RecommendationsAnswer {
-  productId: string;
-  productIds: string[];
-}
-
 /**
- * Recommendations are optional: any failure (no recommendations node, a slow
- * one, an error) hides the slot instead of failing or slowing the page.
- * The answer names products; the catalog supplies them, and any it cannot
- * (removed, off sale) are left out.
+ * Recommendations are optional: any failure (a slow catalog or
+ * recommendations node, an error) hides the slot instead of failing or
+ * slowing the page. The catalog answers the products ("customers also
+ * bought"), leaving out any it cannot supply (removed, off sale), and
+ * `rows: []` while no recommendations node runs.
  */
 async function recommendationsFor(ctx: Context, productId: string): Promise<Product[] | null> {
   try {
-    const answer = await ctx.call<RecommendationsAnswer, { productId: string; limit: number }>(
-      "recommendations.forProduct",
-      { productId, limit: 4 },
+    const { rows } = await call(
+      ctx,
+      "catalog.recommended",
+      { id: productId, limit: 4 },
       { timeout: RECOMMENDATIONS_TIMEOUT_MS, retries: 0 },
     );
-    const ids = (Array.isArray(answer?.productIds) ? answer.productIds : []).filter((id) => id !== productId);
-    const products = await Promise.all(ids.slice(0, 4).map((id) => call(ctx, "catalog.get", { id }).catch(() => null)));
-    return products.filter((p): p is Product => p !== null && p.active);
+    return rows.filter((p) => p.id !== productId && p.active).slice(0, 4);
   } catch {
     return null;
   }

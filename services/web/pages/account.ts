@@ -1,4 +1,5 @@
 import { html } from "../domain/html";
+import { field } from "./form-field";
 import { alert, csrfField, type Chrome, type View } from "./layout";
 
 export interface AccountForm {
@@ -22,19 +23,14 @@ function errors(list: string[]) {
 
 /** Both forms ask for the email the same way (users' own limit: 254 characters). */
 function emailField(form: AccountForm) {
-  return html`<div class="field">
-    <label for="email">Email</label>
-    <input
-      id="email"
-      name="email"
-      type="email"
-      autocomplete="email"
-      required
-      maxlength="254"
-      value="${form.email ?? ""}"
-      data-testid="email"
-    />
-  </div>`;
+  return field({
+    id: "email",
+    name: "email",
+    label: "Email",
+    value: form.email ?? "",
+    testid: "email",
+    attrs: { type: "email", autocomplete: "email", required: true, maxlength: 254 },
+  });
 }
 
 export function loginView(chrome: Chrome, form: AccountForm = {}, problems: string[] = [], status = 200): View {
@@ -47,18 +43,13 @@ export function loginView(chrome: Chrome, form: AccountForm = {}, problems: stri
         ${csrfField(chrome)}
         <input type="hidden" name="next" value="${form.next ?? ""}" />
         ${emailField(form)}
-        <div class="field">
-          <label for="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            maxlength="128"
-            data-testid="password"
-          />
-        </div>
+        ${field({
+          id: "password",
+          name: "password",
+          label: "Password",
+          testid: "password",
+          attrs: { type: "password", autocomplete: "current-password", required: true, maxlength: 128 },
+        })}
         <button type="submit" data-testid="submit">Log in</button>
         <p class="hint">New here? <a href="/register">Create an account</a>.</p>
       </form>`,
@@ -73,35 +64,23 @@ export function registerView(chrome: Chrome, form: AccountForm = {}, problems: s
       ${errors(problems)}
       <form class="form" method="post" action="/register" data-once>
         ${csrfField(chrome)}
-        <div class="field">
-          <label for="name">Name</label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            autocomplete="name"
-            required
-            maxlength="100"
-            value="${form.name ?? ""}"
-            data-testid="name"
-          />
-        </div>
+        ${field({
+          id: "name",
+          name: "name",
+          label: "Name",
+          value: form.name ?? "",
+          testid: "name",
+          attrs: { type: "text", autocomplete: "name", required: true, maxlength: 100 },
+        })}
         ${emailField(form)}
-        <div class="field">
-          <label for="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required
-            minlength="8"
-            maxlength="128"
-            aria-describedby="password-hint"
-            data-testid="password"
-          />
-          <p class="hint" id="password-hint">8 to 128 characters.</p>
-        </div>
+        ${field({
+          id: "password",
+          name: "password",
+          label: "Password",
+          testid: "password",
+          attrs: { type: "password", autocomplete: "new-password", required: true, minlength: 8, maxlength: 128 },
+          hint: "8 to 128 characters.",
+        })}
         <button type="submit" data-testid="submit">Create account</button>
         <p class="hint">Have an account? <a href="/login">Log in</a>.</p>
       </form>`,

@@ -1,7 +1,8 @@
 import type { Order, Page, Product } from "../../../contracts";
 import { availability } from "../domain/availability";
-import { html, trusted } from "../domain/html";
+import { html } from "../domain/html";
 import { formatPrice, priceField } from "../domain/money";
+import { field, type FieldSpec } from "./form-field";
 import { alert, csrfField, type Chrome, type View } from "./layout";
 import { ordersTable } from "./orders";
 
@@ -110,17 +111,8 @@ export function productFormView(
   status = 200,
 ): View {
   const title = product ? `Edit ${product.name}` : "New product";
-  const field = (name: keyof ProductForm, label: string, attrs = "") =>
-    html`<div class="field">
-      <label for="p-${name}">${label}</label>
-      <input
-        id="p-${name}"
-        name="${name}"
-        value="${form[name] ?? ""}"
-        data-testid="product-${name}"
-        ${trusted(attrs)}
-      />
-    </div>`;
+  const productField = (name: keyof ProductForm, label: string, attrs: FieldSpec["attrs"] = {}) =>
+    field({ id: `p-${name}`, name, label, value: form[name] ?? "", testid: `product-${name}`, attrs });
   return {
     title: `${title} · Admin`,
     status,
@@ -145,19 +137,20 @@ export function productFormView(
       >
         ${csrfField(chrome)}
         <div class="row">
-          ${field("sku", "SKU", 'required maxlength="32"')} ${field("category", "Category", 'required maxlength="64"')}
+          ${productField("sku", "SKU", { required: true, maxlength: 32 })}
+          ${productField("category", "Category", { required: true, maxlength: 64 })}
         </div>
-        ${field("name", "Name", 'required maxlength="200"')}
+        ${productField("name", "Name", { required: true, maxlength: 200 })}
         <div class="field">
           <label for="p-description">Description</label>
           <textarea id="p-description" name="description" maxlength="5000" data-testid="product-description">
 ${form.description ?? ""}</textarea>
         </div>
         <div class="row">
-          ${field("price", "Price", 'required inputmode="decimal" placeholder="12.50"')}
-          ${field("currency", "Currency", 'required maxlength="3" placeholder="EUR"')}
+          ${productField("price", "Price", { required: true, inputmode: "decimal", placeholder: "12.50" })}
+          ${productField("currency", "Currency", { required: true, maxlength: 3, placeholder: "EUR" })}
         </div>
-        ${field("tags", "Tags (comma separated)")}
+        ${productField("tags", "Tags (comma separated)")}
         <button type="submit" data-testid="save-product">${product ? "Save changes" : "Create product"}</button>
       </form>
       ${

@@ -1,6 +1,7 @@
 import type { Cart, Order } from "../../../contracts";
 import { html } from "../domain/html";
 import { formatPrice } from "../domain/money";
+import { field } from "./form-field";
 import { alert, csrfField, type Chrome, type View } from "./layout";
 import { statusBadge } from "./orders";
 
@@ -72,51 +73,38 @@ export function checkoutView(
         ${csrfField(chrome)}
         <input type="hidden" name="idempotencyKey" value="${attemptKey}" />
         <h2>Card</h2>
-        <div class="field">
-          <label for="card-number">Card number</label>
-          <input
-            id="card-number"
-            name="cardNumber"
-            inputmode="numeric"
-            autocomplete="cc-number"
-            required
-            maxlength="23"
-            value="${form.cardNumber ?? ""}"
-            aria-describedby="card-hint"
-            data-testid="card-number"
-          />
-          <p class="hint" id="card-hint">
-            Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.
-          </p>
-        </div>
+        ${field({
+          id: "card-number",
+          name: "cardNumber",
+          label: "Card number",
+          value: form.cardNumber ?? "",
+          testid: "card-number",
+          attrs: { inputmode: "numeric", autocomplete: "cc-number", required: true, maxlength: 23 },
+          hint: "Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.",
+        })}
         <div class="row">
-          <div class="field">
-            <label for="card-expiry">Expiry (MM/YY)</label>
-            <input
-              id="card-expiry"
-              name="cardExpiry"
-              inputmode="numeric"
-              autocomplete="cc-exp"
-              placeholder="MM/YY"
-              required
-              maxlength="7"
-              value="${form.cardExpiry ?? ""}"
-              data-format="expiry"
-              data-testid="card-expiry"
-            />
-          </div>
-          <div class="field">
-            <label for="card-cvc">CVC</label>
-            <input
-              id="card-cvc"
-              name="cardCvc"
-              inputmode="numeric"
-              autocomplete="cc-csc"
-              required
-              maxlength="4"
-              data-testid="card-cvc"
-            />
-          </div>
+          ${field({
+            id: "card-expiry",
+            name: "cardExpiry",
+            label: "Expiry (MM/YY)",
+            value: form.cardExpiry ?? "",
+            testid: "card-expiry",
+            attrs: {
+              inputmode: "numeric",
+              autocomplete: "cc-exp",
+              placeholder: "MM/YY",
+              required: true,
+              maxlength: 7,
+              "data-format": "expiry",
+            },
+          })}
+          ${field({
+            id: "card-cvc",
+            name: "cardCvc",
+            label: "CVC",
+            testid: "card-cvc",
+            attrs: { inputmode: "numeric", autocomplete: "cc-csc", required: true, maxlength: 4 },
+          })}
         </div>
         <button type="submit" data-testid="place-order">Place order · ${money(cart.totalCents)}</button>
       </form>`,

@@ -1,6 +1,7 @@
 import type { Product } from "../../../contracts";
 import { html } from "../domain/html";
 import { formatPrice } from "../domain/money";
+import { field } from "./form-field";
 import { alert, csrfField, type Chrome, type View } from "./layout";
 import { productCard, stockBadge, thumb } from "./product-card";
 
@@ -37,19 +38,14 @@ export function productView(
           <form class="buy" method="post" action="/cart/items" data-once>
             ${csrfField(chrome)}
             <input type="hidden" name="productId" value="${product.id}" />
-            <div class="field">
-              <label for="quantity">Quantity</label>
-              <input
-                id="quantity"
-                name="quantity"
-                type="number"
-                min="1"
-                max="${maxQuantity}"
-                value="1"
-                required
-                data-testid="quantity"
-              />
-            </div>
+            ${field({
+              id: "quantity",
+              name: "quantity",
+              label: "Quantity",
+              value: 1,
+              testid: "quantity",
+              attrs: { type: "number", min: 1, max: maxQuantity, required: true },
+            })}
             <button type="submit" data-testid="add-to-cart" ${soldOut ? "disabled" : ""}>Add to cart</button>
           </form>
           ${soldOut ? html`<p class="hint">This product is sold out for now.</p>` : ""}

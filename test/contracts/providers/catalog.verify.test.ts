@@ -1,18 +1,40 @@
+import type { ServiceSchema } from "moleculer";
 import { ProviderNode } from "./provider";
 import { answerOf, verifyProvider } from "../pact";
 import { VERIFIED } from "../verifications";
 import { call, type Product } from "../../../contracts";
+import { CONTRACT_IDS } from "../states";
 
-/** The catalog against what cart, inventory and the Go recommendations node expect of it (its own inventory call is stubbed). */
+/**
+ * The catalog against what cart, inventory, the storefront and the Go
+ * recommendations node expect of it (its own inventory and recommendations
+ * calls are stubbed: the contract product is bought with the second one).
+ */
 describe("catalog honours its consumers' pacts", () => {
-  const node = new ProviderNode(["catalog"], () => [{ name: "inventory", actions: { availability: () => ({}) } }]);
+  const node = new ProviderNode(["catalog"], (): ServiceSchema[] => [
+    { name: "inventory", actions: { availability: () => ({}) } },
+    {
+      name: "recommendations",
+      actions: {
+        forProduct: () => ({
+          productId: CONTRACT_IDS.product,
+          productIds: [CONTRACT_IDS.otherProduct],
+          basis: "orders",
+          nodeID: "pact-stub",
+        }),
+      },
+    },
+  ]);
   afterAll(() => node.stop());
 
-  it("catalog.get and catalog.list", () =>
+  it("catalog.get, list, create, update and recommended", () =>
     verifyProvider({
       provider: "catalog",
       consumers: VERIFIED["catalog"],
-      states: { "the demo catalog is seeded": () => node.fresh() },
+      states: {
+        "the demo catalog is seeded": () => node.fresh(),
+        "the demo catalog is seeded and a recommendations node answers": () => node.fresh(),
+      },
       produce: async (metadata) => answerOf(await node.current(), metadata),
     }));
 

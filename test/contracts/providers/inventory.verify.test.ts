@@ -4,7 +4,7 @@ import { VERIFIED } from "../verifications";
 import { CONTRACT_IDS, CONTRACT_ORDER } from "../states";
 import { ProviderNode } from "./provider";
 
-/** Inventory against what catalog and orders expect of it (the catalog it asks is stubbed). */
+/** Inventory against what catalog, orders and the storefront expect of it (the catalog it asks is stubbed). */
 describe("inventory honours its consumers' pacts", () => {
   const admin: Caller = { id: CONTRACT_IDS.user, email: "admin@example.com", role: "admin" };
   const product = { id: CONTRACT_IDS.product, name: "Stoneware Mug", priceCents: 1400, currency: "EUR", active: true };
@@ -25,7 +25,7 @@ describe("inventory honours its consumers' pacts", () => {
     return broker;
   };
 
-  it("availability, reserve, release, commit", () =>
+  it("availability, reserve, release, commit, set", () =>
     verifyProvider({
       provider: "inventory",
       consumers: VERIFIED["inventory"],

@@ -5,26 +5,33 @@
  * the "/" of a card expiry, and (3) counts down "try again in N s".
  * Plain ES2017, no framework: well under 1 KB gzipped.
  */
-export const SITE_JS = `"use strict";
+"use strict";
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-once")) return;
-  if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+  if (form.getAttribute("aria-busy") === "true") {
+    event.preventDefault();
+    return;
+  }
   form.setAttribute("aria-busy", "true");
   setTimeout(function () {
-    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    form.querySelectorAll("button").forEach(function (b) {
+      b.disabled = true;
+    });
   }, 0);
 });
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[aria-busy]").forEach(function (form) {
     form.removeAttribute("aria-busy");
-    form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    form.querySelectorAll("button").forEach(function (b) {
+      b.disabled = false;
+    });
   });
 });
 document.addEventListener("input", function (event) {
   var input = event.target;
   if (!(input instanceof HTMLInputElement) || input.getAttribute("data-format") !== "expiry") return;
-  var digits = input.value.replace(/\\D/g, "").slice(0, 4);
+  var digits = input.value.replace(/\D/g, "").slice(0, 4);
   if (event.inputType && event.inputType.indexOf("delete") === 0) return;
   input.value = digits.length > 2 ? digits.slice(0, 2) + "/" + digits.slice(2) : digits;
 });
@@ -38,4 +45,3 @@ document.querySelectorAll("[data-retry-after]").forEach(function (el) {
     if (left <= 0) clearInterval(timer);
   }, 1000);
 });
-`;
