@@ -76,7 +76,6 @@ export const webContract = contract(
       orders: "optional",
       notifications: "optional",
       inventory: "optional",
-      recommendations: "optional",
     },
   },
 );
