@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -8,10 +8,15 @@ import path from "node:path";
  * server, and Agora nodes started with the production command (compiled
  * dist/, moleculer-runner). Every process started here is tracked and killed
  * by stopAll() and, as a last resort, when the test process exits.
+ *
+ * The bench (bench/lib/procs.ts) starts the same processes on this core
+ * (spawnTracked, agoraEnv, agoraArgs, natsArgs, freePort) and differs only in
+ * where their output goes: a log file it never reads while measuring, where
+ * the tests keep it in memory to wait on its lines.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const RUNNER = path.join(ROOT, "node_modules/moleculer/bin/moleculer-runner.js");
+export const ROOT = path.resolve(__dirname, "../..");
+export const RUNNER = path.join(ROOT, "node_modules/moleculer/bin/moleculer-runner.js");
 const running = new Set<ChildProcess>();
 
 process.on("exit", () => {
@@ -39,19 +44,53 @@ export async function freePort(): Promise<number> {
   }
 }
 
-export interface Proc {
+/** A child process that is tracked: killed with SIGKILL if this process exits before it. */
+export interface Tracked {
   child: ChildProcess;
-  /** Everything the process printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves when the output matches, rejects after timeoutMs or if the process exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Sends a signal and waits for the exit (SIGKILL after graceMs). */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
   /** kill -9, waits for the exit. */
   kill(): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/** spawn() of a tracked child; stdio and the rest as node:child_process takes them. */
+export function spawnTracked(command: string, args: string[], options: SpawnOptions): Tracked {
+  const child = spawn(command, args, options);
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    child,
+    exited,
+    async stop(signal = "SIGTERM", graceMs = 15_000) {
+      if (ended()) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (ended()) return child.exitCode;
+      child.kill("SIGKILL");
+      return exited;
+    },
+  };
+}
+
+export interface Proc extends Tracked {
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves when the output matches, rejects after timeoutMs or if the process exits first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Writes to stdin (started with { stdin: true }). */
   input(text: string): void;
-  exited: Promise<number | null>;
 }
 
 export interface ProcessOptions {
@@ -68,13 +107,13 @@ export function startProcess(
   cwd = ROOT,
   opts: ProcessOptions = {},
 ): Proc {
-  const child = spawn(command, args, {
+  const tracked = spawnTracked(command, args, {
     cwd,
     env: { ...process.env, ...env },
     stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     detached: opts.detached ?? false,
   });
-  running.add(child);
+  const { child } = tracked;
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -84,17 +123,12 @@ export function startProcess(
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => {
-      running.delete(child);
-      for (const l of listeners) l();
-      resolve(code);
-    }),
-  );
+  child.on("exit", () => {
+    for (const l of listeners) l();
+  });
 
   const proc: Proc = {
-    child,
-    exited,
+    ...tracked,
     output: () => output,
     waitFor(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
@@ -115,19 +149,6 @@ export function startProcess(
         listeners.add(check);
         check();
       });
-    },
-    async stop(signal = "SIGTERM", graceMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-    async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill("SIGKILL");
-      return exited;
     },
     input(text) {
       if (!child.stdin) throw new Error(`${command} was started without { stdin: true }`);
@@ -150,6 +171,13 @@ export async function stopAll(): Promise<void> {
   );
 }
 
+/** nats-server's arguments: loopback only, on the given port. */
+export function natsArgs(port: number, extraArgs: string[] = []): string[] {
+  return ["-a", "127.0.0.1", "-p", String(port), ...extraArgs];
+}
+
+export const NATS_READY = /Server is ready/;
+
 export interface NatsServer extends Proc {
   url: string;
   port: number;
@@ -165,8 +193,8 @@ export async function startNats(
   env: NodeJS.ProcessEnv = {},
 ): Promise<NatsServer> {
   const p = port ?? (await freePort());
-  const proc = startProcess("nats-server", ["-a", "127.0.0.1", "-p", String(p), ...extraArgs], env);
-  await proc.waitFor(/Server is ready/);
+  const proc = startProcess("nats-server", natsArgs(p, extraArgs), env);
+  await proc.waitFor(NATS_READY);
   return Object.assign(proc, { url: `nats://127.0.0.1:${p}`, port: p });
 }
 
@@ -200,6 +228,48 @@ export interface NodeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The line a broker logs once every service of the node has started. */
+export const READY_LINE = /ServiceBroker with \d+ service\(s\) started successfully/;
+
+export interface AgoraEnvOptions {
+  nodeID: string;
+  services: string[];
+  transporter?: string;
+  /** The gateway's port when the node runs "api" (0: none). */
+  port: number;
+  healthPort: string;
+  metricsPort: string;
+}
+
+/**
+ * What `npm start` in production gives a node: JSON logs at info, health
+ * probes and Prometheus on, each on a port of its own (many nodes share
+ * this machine). JEST_WORKER_ID cleared, so a node started from jest runs
+ * as it would outside it.
+ */
+export function agoraEnv(opts: AgoraEnvOptions): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: "production",
+    NODE_ID: opts.nodeID,
+    SERVICES: opts.services.join(","),
+    TRANSPORTER: opts.transporter ?? "",
+    PORT: String(opts.port),
+    LOGLEVEL: "info",
+    JEST_WORKER_ID: "",
+    HEALTH_PORT: opts.healthPort,
+    METRICS_PORT: opts.metricsPort,
+  };
+}
+
+/** moleculer-runner's arguments for a compiled build (dist, or a copy of an earlier one). */
+export function agoraArgs(build = "dist"): string[] {
+  const config = path.join(build, "moleculer.config.js");
+  if (!fs.existsSync(path.join(ROOT, config))) {
+    throw new Error(`${build}/ is missing: run \`npm run build\` first (npm test and npm run bench do)`);
+  }
+  return [RUNNER, "--config", config];
+}
+
 let nodeCounter = 0;
 
 /**
@@ -207,9 +277,7 @@ let nodeCounter = 0;
  * through moleculer-runner. Needs `npm run build` first (npm test does it).
  */
 export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
-  if (!fs.existsSync(path.join(ROOT, "dist/moleculer.config.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
-  }
+  const args = agoraArgs();
   const nodeID = opts.nodeID ?? `${opts.services.join("-")}-${process.pid}-${++nodeCounter}`;
   const port = opts.services.includes("api") ? await freePort() : 0;
   // Production turns on a health listener (3001) and Prometheus (3030) per
@@ -217,23 +285,15 @@ export async function startAgoraNode(opts: NodeOptions): Promise<AgoraNode> {
   const healthPort = opts.env?.HEALTH_PORT ?? String(await freePort());
   const metricsPort = opts.env?.METRICS_PORT ?? String(await freePort());
   const env: NodeJS.ProcessEnv = {
-    NODE_ENV: "production",
-    NODE_ID: nodeID,
-    SERVICES: opts.services.join(","),
+    ...agoraEnv({ nodeID, services: opts.services, transporter: opts.transporter, port, healthPort, metricsPort }),
     // Any suite that loaded moleculer.config in this jest process set SERVICEDIR
     // to the TypeScript sources; the production command loads the compiled ones.
     SERVICEDIR: path.join(ROOT, "dist/services"),
-    TRANSPORTER: opts.transporter ?? "",
-    PORT: String(port),
-    LOGLEVEL: "info",
     DATA_DIR: ":memory:",
-    JEST_WORKER_ID: "",
-    HEALTH_PORT: healthPort,
-    METRICS_PORT: metricsPort,
     ...opts.env,
   };
-  const proc = startProcess(process.execPath, [RUNNER, "--config", "dist/moleculer.config.js"], env);
-  await proc.waitFor(/ServiceBroker with \d+ service\(s\) started successfully/, 60_000);
+  const proc = startProcess(process.execPath, args, env);
+  await proc.waitFor(READY_LINE, 60_000);
   return Object.assign(proc, {
     nodeID,
     url: port ? `http://127.0.0.1:${port}` : "",

@@ -1,9 +1,10 @@
-import { runLoad } from "./lib/load";
-import type { LoadSpec } from "./lib/load-spec";
-import { sleep } from "./lib/procs";
-import type { ScenarioResult } from "./lib/report";
-import { deploy, json, type Deployment } from "./lib/shop";
-import type { BenchContext } from "./scenarios";
+import { runLoad } from "../lib/load";
+import type { LoadSpec } from "../lib/load-spec";
+import { sleep } from "../lib/procs";
+import type { ScenarioResult } from "../lib/report";
+import { deploy, json, type Deployment } from "../lib/shop";
+import { ns } from "./common";
+import type { BenchContext, Scenario } from "./context";
 
 /**
  * S2-stale: how long a gateway keeps serving a product read from its cache
@@ -31,12 +32,7 @@ async function available(url: string, path: string): Promise<number | undefined>
   return res.status === 200 ? res.body.available : undefined;
 }
 
-export async function staleness(
-  ctx: BenchContext,
-  id: string,
-  title: string,
-  namespace: string,
-): Promise<ScenarioResult> {
+async function staleness(ctx: BenchContext, id: string, title: string, namespace: string): Promise<ScenarioResult> {
   const productPath = `/api/v1/products/${ctx.seed.productIds[0]}`;
   const deployments: Deployment[] = [];
   try {
@@ -142,3 +138,13 @@ export async function staleness(
     await Promise.all(deployments.map((d) => d.stop()));
   }
 }
+
+export const s2Stale: Scenario = {
+  id: "S2-stale",
+  requires: ["nats-server"],
+  title: "staleness: two gateways over NATS, writes through A, wrk reads through B",
+  needs: ["C2"],
+  async run(ctx) {
+    return staleness(ctx, "S2-stale", this.title, ns("S2-stale"));
+  },
+};

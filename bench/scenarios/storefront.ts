@@ -1,9 +1,10 @@
 import { gzipSync } from "node:zlib";
-import { runLoad } from "./lib/load";
-import { ROOT } from "./lib/procs";
-import type { ScenarioResult } from "./lib/report";
-import { builtServices, deploy, json, registerUsers } from "./lib/shop";
-import type { BenchContext } from "./scenarios";
+import { runLoad } from "../lib/load";
+import { ROOT } from "../lib/procs";
+import type { ScenarioResult } from "../lib/report";
+import { builtServices, deploy, json, registerUsers } from "../lib/shop";
+import { ns } from "./common";
+import type { BenchContext, Scenario } from "./context";
 
 /**
  * W1: the storefront's budgets. At rest, each page's server time (median of
@@ -35,14 +36,14 @@ async function measure(url: string, cookie?: string): Promise<PageStat> {
   return { ms: Math.round(times[Math.floor(times.length / 2)] * 10) / 10, htmlKb: Math.round(bytes / 102.4) / 10 };
 }
 
-export async function storefrontBudgets(ctx: BenchContext, id: string, title: string): Promise<ScenarioResult> {
+async function storefrontBudgets(ctx: BenchContext, id: string, title: string): Promise<ScenarioResult> {
   const d = await deploy({
     // The API scenarios run without the storefront (ALL_SERVICES); this one adds it.
     layout: [{ name: "embedded", services: [...builtServices(ROOT), "web"] }],
     seed: ctx.seed,
     workDir: ctx.workDir,
     logDir: ctx.logDir,
-    namespace: `bench-${id.toLowerCase()}-${process.pid}`,
+    namespace: ns(id),
   });
   try {
     const [token] = await registerUsers(d.url, 1, `${id}-${process.pid}`);
@@ -108,3 +109,12 @@ export async function storefrontBudgets(ctx: BenchContext, id: string, title: st
     await Promise.all(d.nodes.map((n) => n.stop()));
   }
 }
+
+export const w1: Scenario = {
+  id: "W1",
+  title: "storefront: page budgets at rest; GET / (catalog page HTML) under load, one process",
+  needs: ["C1"],
+  async run(ctx) {
+    return storefrontBudgets(ctx, "W1", this.title);
+  },
+};
