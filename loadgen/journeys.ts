@@ -87,7 +87,6 @@ const browse: Journey = async (s, shop, n) => {
 };
 
 const checkout: Journey = async (s, shop, n) => {
-  if (shop.buyable.length === 0) throw new Error("no product has stock: nothing to check out");
   const email = `loadgen-${process.pid}-${n}-${randomUUID().slice(0, 8)}@example.com`;
   const password = "loadgen password";
   await s.step("register", "POST", "/api/v1/auth/register", { body: { email, password, name: "Load Gen" } });
@@ -138,6 +137,8 @@ export async function runJourney(
     stats.journeysOk++;
   } catch (err) {
     stats.journeysFailed++;
-    if (!(err instanceof StepFailed)) throw err;
+    // A 2xx whose body was not what the journey expects (no token after a login): counted, never thrown,
+    // so one odd answer cannot end the run.
+    if (!(err instanceof StepFailed)) stats.exception();
   }
 }

@@ -11,6 +11,9 @@ export async function run(opts: Options, progress: (line: string) => void = () =
   const client = new Client(opts.target);
   try {
     const shop = await discover(client);
+    if (shop.buyable.length === 0 && (opts.journey === "checkout" || opts.journey === "mix")) {
+      throw new Error("no product has stock: set some (PUT /api/v1/inventory/:id as admin) before checking out");
+    }
     const stats = new Stats();
     const inFlight = new Set<Promise<void>>();
     const arrival = (index: number, origin: number) => runJourney(opts.journey, index, origin, client, shop, stats);

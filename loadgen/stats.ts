@@ -61,6 +61,12 @@ export class Stats {
     }
   }
 
+  /** A journey that ended on something other than an HTTP answer (an unexpected body): errors["exception"]. */
+  exception(): void {
+    this.errors++;
+    this.errorsByStatus.set("exception", (this.errorsByStatus.get("exception") ?? 0) + 1);
+  }
+
   /** All steps' latencies together (for the progress line). */
   p99All(): number {
     let worst = 0;

@@ -32,21 +32,21 @@ describe("loadgen: open loop at a fixed rate", () => {
         "--rate",
         "100",
         "--duration",
-        "5s",
+        "10s",
         "--journey",
         "get",
       ]);
-      expect(report.journeys.started).toBe(500);
-      expect(report.requests).toBe(500);
+      expect(report.journeys.started).toBe(1000);
+      expect(report.requests).toBe(1000);
       expect(report.errors).toBe(0);
       expect(Math.abs(report.achievedRate - 100) / 100).toBeLessThanOrEqual(0.01);
-      expect(report.steps.product.count).toBe(500);
+      expect(report.steps.product.count).toBe(1000);
       expect(report.overhead.cpuMs).toBeGreaterThan(0);
       expect(report.overhead.cpuUsPerRequest).toBeGreaterThan(0);
       // The live progress line and the table with the overhead, as a user sees them.
       expect(output).toMatch(/journeys \d+ \(\d+ in flight\)/);
       expect(output).toMatch(/µs CPU per request/);
-      expect(output).toMatch(/^product\s+500\s+0\s/m);
+      expect(output).toMatch(/^product\s+1000\s+0\s/m);
     } finally {
       await c1.stop();
       fs.rmSync(dir, { recursive: true, force: true });
