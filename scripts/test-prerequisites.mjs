@@ -33,7 +33,7 @@ export const PREREQUISITES = [
     need: "promtool",
     has: () => onPath("promtool"),
     pkg: "prometheus",
-    why: "npm run test:alerts: checks docker/prometheus.yml and unit-tests the alerting rules (promtool test rules)",
+    why: "npm run test:alerts (promtool test rules) and test/process/prometheus-rules (the prometheus server)",
   },
   {
     need: "docker-compose",
