@@ -30,6 +30,12 @@ export const PREREQUISITES = [
     why: "the load generator of the bench smoke test and npm run bench",
   },
   {
+    need: "promtool",
+    has: () => onPath("promtool"),
+    pkg: "prometheus",
+    why: "npm run test:alerts (promtool test rules) and test/process/prometheus-rules (the prometheus server)",
+  },
+  {
     need: "docker-compose",
     has: () => onPath("docker-compose"),
     pkg: "docker-compose",

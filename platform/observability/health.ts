@@ -6,6 +6,7 @@ import { isStoreAdapter, type StoreAdapter } from "../store/store-adapter";
 import { declaredDependencies, hardDependencies } from "./dependencies";
 import { answerClientErrors } from "../gateway/client-errors";
 import { natsClientOf } from "../patches/moleculer/nats-client";
+import { startReadinessMetric } from "./readiness-metric";
 
 /**
  * Liveness and readiness of one node.
@@ -208,6 +209,11 @@ export async function startHealthServer(broker: ServiceBroker, port: number): Pr
       resolve();
     });
   });
+  // The same readiness as a metric, for as long as the probes are served.
+  server.on(
+    "close",
+    startReadinessMetric(broker, () => readiness(broker)),
+  );
   const address = server.address() as AddressInfo;
   broker.logger.info(`Health probes on http://0.0.0.0:${address.port}/healthz and /readyz`);
   return server;
