@@ -96,6 +96,14 @@ describe("the alerting rules on a real Prometheus", () => {
     const all = rules.data.groups.flatMap((g) => g.rules);
     expect(all.filter((r) => r.type === "alerting").map((r) => r.name)).toHaveLength(9);
     expect(all.filter((r) => r.health !== "ok")).toEqual([]);
-    expect(all.filter((r) => r.type === "alerting" && r.state !== "inactive")).toEqual([]);
+    // How many checkouts took over 1 s depends on this shared machine, not on the rules: a latency alert
+    // may be pending only when the slow ratio Prometheus computed is over that alert's burn threshold.
+    const slowRatio = Number(slow[0].value[1]);
+    const mayBePending = [
+      ...(slowRatio > 14.4 * 0.01 ? ["CheckoutLatencyBudgetBurnFast"] : []),
+      ...(slowRatio > 6 * 0.01 ? ["CheckoutLatencyBudgetBurnSlow"] : []),
+    ];
+    const active = all.filter((r) => r.type === "alerting" && r.state !== "inactive").map((r) => r.name);
+    expect(active.filter((name) => !mayBePending.includes(name))).toEqual([]);
   }, 180_000);
 });
