@@ -124,6 +124,15 @@ export function jsonBody(options: { limit: string }) {
     );
 }
 
+/** The same for a route of HTML forms (application/x-www-form-urlencoded; other bodies are left unparsed). */
+export function formBody(options: { limit: string }) {
+  const parse = ApiGateway.bodyParser.urlencoded({ extended: false, limit: options.limit });
+  return (req: IncomingMessage, res: ServerResponse, next: Next) =>
+    parse(req, res, (err?: unknown) =>
+      next(err ? fromHttpLayer(err as Parameters<typeof fromHttpLayer>[0]) : undefined),
+    );
+}
+
 /** Route middleware, after the JSON body parser: refuses bodies that are not JSON, too deep or too large. */
 export function guardBody(req: IncomingMessage & { body?: unknown }, _res: ServerResponse, next: Next): void {
   // No body (most requests: every read): nothing was parsed, nothing to walk.

@@ -5,6 +5,7 @@ import type { WebRequestInfo } from "../../contracts/web";
 import { errorDocument } from "./pages/errors";
 import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
 import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
+import { formBody } from "../../platform/gateway/request-guard";
 import { WEB_PAGES, type WebPage } from "./web.pages";
 
 type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
@@ -91,7 +92,9 @@ export function pageRoute(
     name,
     path: "/",
     mappingPolicy: "restrict",
-    bodyParsers: { json: false, urlencoded: { extended: false, limit: "32kb" } },
+    // Forms only. A body that does not decompress is a 400 page, not a 500 (request-guard.ts formBody).
+    bodyParsers: false,
+    use: [formBody({ limit: "32kb" })],
     aliases,
     callOptions: { timeout: timeoutMs },
     onBeforeCall(ctx: Context<unknown, { http?: WebRequestInfo }>, _route: unknown, req: IncomingMessage) {
