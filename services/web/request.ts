@@ -164,11 +164,28 @@ async function cartCount(req: WebRequest<unknown>): Promise<number | null> {
   }
 }
 
+/** The login form's `next` field takes 2,000 characters (contracts/web.ts). */
+const MAX_NEXT = 2_000;
+
+/**
+ * The sign-in redirect back to this page; without its query when the whole
+ * URL is too long to come back through the login form (a 16 KB query would
+ * also make a Location header no client reads), without `next` at all when
+ * even the path is.
+ */
+export function loginRedirect(url: string): string {
+  for (const next of [url, url.split("?")[0]]) {
+    const encoded = encodeURIComponent(next);
+    if (encoded.length <= MAX_NEXT) return `/login?next=${encoded}`;
+  }
+  return "/login";
+}
+
 function failureReply(req: WebRequest<unknown>, err: unknown, logger: OpenOptions["logger"]): Reply {
   const failure = err instanceof PageFailure ? err.failure : classifyFailure(err, retryAfterUnavailable());
   switch (failure.kind) {
     case "login":
-      return { redirect: `/login?next=${encodeURIComponent(req.url)}` };
+      return { redirect: loginRedirect(req.url) };
     case "forbidden":
       return { view: forbiddenView() };
     case "not-found":
