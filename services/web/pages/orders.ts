@@ -21,7 +21,7 @@ function pager(base: string, page: Page<unknown>): Html | "" {
 export function ordersTable(orders: Page<Order>, base: string, showCustomer = false): Html {
   if (orders.rows.length === 0) return html`<p>No orders yet. <a href="/">Start shopping</a>.</p>`;
   return html`<div class="table-wrap">
-      <table>
+      <table class="stack">
         <caption class="visually-hidden">
           Orders
         </caption>
@@ -39,12 +39,12 @@ export function ordersTable(orders: Page<Order>, base: string, showCustomer = fa
           ${orders.rows.map(
             (o) =>
               html`<tr data-testid="order-row" data-order-id="${o.id}">
-                <td><a href="/orders/${o.id}">${o.id.slice(0, 8)}</a></td>
-                <td>${date(o.createdAt)}</td>
-                ${showCustomer ? html`<td>${o.userId.slice(0, 8)}</td>` : ""}
-                <td>${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
-                <td class="num">${formatPrice(o.totalCents, o.currency)}</td>
-                <td>${statusBadge(o.status)}</td>
+                <td data-label="Order"><a href="/orders/${o.id}">${o.id.slice(0, 8)}</a></td>
+                <td data-label="Placed">${date(o.createdAt)}</td>
+                ${showCustomer ? html`<td data-label="Customer">${o.userId.slice(0, 8)}</td>` : ""}
+                <td data-label="Items">${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
+                <td class="num" data-label="Total">${formatPrice(o.totalCents, o.currency)}</td>
+                <td data-label="Status">${statusBadge(o.status)}</td>
               </tr>`,
           )}
         </tbody>
@@ -76,7 +76,7 @@ export function orderView(order: Order, placed: boolean): View {
         }
       </p>
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">
             Items of this order
           </caption>
@@ -92,10 +92,10 @@ export function orderView(order: Order, placed: boolean): View {
             ${order.items.map(
               (i) =>
                 html`<tr>
-                  <td><a href="/products/${i.productId}">${i.name}</a></td>
-                  <td class="num">${money(i.unitPriceCents)}</td>
-                  <td class="num">${i.quantity}</td>
-                  <td class="num">${money(i.unitPriceCents * i.quantity)}</td>
+                  <td data-label="Product"><a href="/products/${i.productId}">${i.name}</a></td>
+                  <td class="num" data-label="Price">${money(i.unitPriceCents)}</td>
+                  <td class="num" data-label="Quantity">${i.quantity}</td>
+                  <td class="num" data-label="Total">${money(i.unitPriceCents * i.quantity)}</td>
                 </tr>`,
             )}
           </tbody>
