@@ -6,6 +6,9 @@ import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
 import {
   CSRF_COOKIE,
   isLocalHost,
+  NOTICE_COOKIE,
+  NOTICES,
+  type NoticeKey,
   parseCookies,
   serializeCookie,
   SESSION_COOKIE,
@@ -34,6 +37,8 @@ export interface WebRequest<P = Record<string, string | undefined>> {
   /** Path and query of this request. */
   url: string;
   setCookie(name: string, value: string, opts?: Omit<CookieOptions, "secure">): void;
+  /** Says `key`'s message on the next page shown (the one a redirect leads to). */
+  notify(key: NoticeKey): void;
 }
 
 export type Reply = { view: View } | { redirect: string };
@@ -111,6 +116,11 @@ export async function servePage<P>(
     setCookie(CSRF_COOKIE, nonce);
   }
   const chrome: Chrome = { user: null, csrf: csrfToken(opts.key, nonce), cartCount: null };
+  const pending = cookies[NOTICE_COOKIE];
+  if (pending !== undefined && !opts.form) {
+    chrome.notice = Object.hasOwn(NOTICES, pending) ? NOTICES[pending as NoticeKey] : undefined;
+    setCookie(NOTICE_COOKIE, "", { maxAge: 0 });
+  }
   const req: WebRequest<P> = {
     ctx: ctx as Context<unknown, RequestMeta>,
     params: ctx.params,
@@ -119,6 +129,7 @@ export async function servePage<P>(
     cookies,
     url: http.url,
     setCookie,
+    notify: (key) => setCookie(NOTICE_COOKIE, key, { maxAge: 60 }),
   };
 
   let reply: Reply;

@@ -7,6 +7,7 @@ import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
 import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
 import { formBody } from "../../platform/gateway/request-guard";
 import { WEB_PAGES, type WebPage } from "./web.pages";
+import { assets } from "./domain/assets";
 
 type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
 
@@ -30,6 +31,21 @@ function aliases(signIn: boolean): Record<string, string> {
 export const PAGE_ALIASES: Record<string, string> = { ...aliases(false), "GET /assets/:file": "web.asset" };
 
 export const SIGN_IN_ALIASES: Record<string, string> = aliases(true);
+
+export const FAVICON_PATH = "/favicon.ico";
+
+/**
+ * Browsers ask for /favicon.ico whatever the page links: the site's icon (an
+ * SVG, which they read by its type), cached a day (its URL has no hash).
+ */
+export const FAVICON_ALIAS = {
+  [`GET ${FAVICON_PATH}`](_req: IncomingMessage, res: ServerResponse) {
+    res.setHeader("Content-Type", assets.icon.type);
+    res.setHeader("Cache-Control", "public, max-age=86400");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.end(assets.icon.body);
+  },
+};
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
@@ -84,7 +100,7 @@ export function isPageUrl(url: string | undefined): boolean {
 /** moleculer-web routes of the storefront; `extra` adds the gateway's own options (a rate limit). */
 export function pageRoute(
   name: string,
-  aliases: Record<string, string>,
+  aliases: Record<string, string | ((req: IncomingMessage, res: ServerResponse) => void)>,
   timeoutMs: number,
   extra: Partial<ApiRouteSchema> = {},
 ): ApiRouteSchema {

@@ -31,34 +31,33 @@ const SIZES: Record<string, BrowserContextOptions> = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
 };
 
-/** What sticks out of the viewport: the page's own width, and every visible element whose right edge is past it. */
-async function overflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const out: string[] = [];
-    if (document.documentElement.scrollWidth > width) {
-      out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+/**
+ * What sticks out of the viewport: the page's own width, and every visible
+ * element whose right edge is past it (a string: the test code has no DOM types).
+ */
+const OVERFLOW = `(() => {
+  const width = window.innerWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push("the page is " + document.documentElement.scrollWidth + " px wide");
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width <= 1 || style.visibility === "hidden" || style.position === "absolute") continue;
+    // Inside a box that clips (a visually hidden table head): not on screen at all. Inside one that scrolls: counted.
+    let clipped = false;
+    for (let up = el.parentElement; up && !clipped; up = up.parentElement) {
+      const o = getComputedStyle(up).overflowX;
+      clipped = o === "hidden" || o === "clip";
     }
-    for (const el of Array.from(document.body.querySelectorAll("*"))) {
-      const box = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (box.width <= 1 || style.visibility === "hidden" || style.position === "absolute") continue;
-      // Inside a box that clips (a visually hidden table head): not on screen at all. Inside one that scrolls: counted.
-      let clipped = false;
-      for (let up = el.parentElement; up && !clipped; up = up.parentElement) {
-        const o = getComputedStyle(up).overflowX;
-        clipped = o === "hidden" || o === "clip";
-      }
-      if (clipped) continue;
-      if (box.right > width + 0.5) {
-        out.push(
-          `<${el.tagName.toLowerCase()} class="${el.getAttribute("class") ?? ""}"> ends at ${Math.round(box.right)} px`,
-        );
-      }
+    if (clipped) continue;
+    if (box.right > width + 0.5) {
+      out.push("<" + el.tagName.toLowerCase() + ' class="' + (el.getAttribute("class") || "") + '"> ends at ' + Math.round(box.right) + " px");
     }
-    return out.slice(0, 5);
-  });
-}
+  }
+  return out.slice(0, 5);
+})()`;
+
+const overflow = (page: Page) => page.evaluate(OVERFLOW) as Promise<string[]>;
 
 describe("every storefront page fits a desktop and a phone screen", () => {
   let node: AgoraNode;

@@ -168,10 +168,11 @@ ${form.description ?? ""}</textarea>
   };
 }
 
-export function adminOrdersView(orders: Page<Order>): View {
+/** `customers`: user id → email, for the orders' customers the users service knew. */
+export function adminOrdersView(orders: Page<Order>, customers: Map<string, string>): View {
   return {
     title: "All orders · Admin",
     body: html`<h1>All orders</h1>
-      ${adminNav("orders")} ${ordersTable(orders, "/admin/orders", true)}`,
+      ${adminNav("orders")} ${ordersTable(orders, "/admin/orders", customers)}`,
   };
 }
