@@ -14,7 +14,7 @@ import { guardBody, jsonBody } from "../../platform/gateway/request-guard";
 import { statusAliases, statusResponses } from "../../platform/observability/status/status-routes";
 import {
   FAVICON_ALIAS,
-  FAVICON_PATH,
+  faviconResponses,
   isPageUrl,
   PAGE_ALIASES,
   pageRoute,
@@ -97,8 +97,8 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         version: "1",
         description: "Generated from the gateway's routes and each action's parameter schema.",
         // The storefront's pages answer HTML, not the API.
-        documents: (alias) => !alias.action?.startsWith("web.") && alias.fullPath !== FAVICON_PATH,
-        routes: { ...statusResponses, ...docsResponses },
+        documents: (alias) => !alias.action?.startsWith("web."),
+        routes: { ...statusResponses, ...docsResponses, ...faviconResponses },
       },
     }),
   ],

@@ -38,6 +38,10 @@ export const FAVICON_PATH = "/favicon.ico";
  * Browsers ask for /favicon.ico whatever the page links: the site's icon (an
  * SVG, which they read by its type), cached a day (its URL has no hash).
  */
+export const faviconResponses = {
+  [`GET ${FAVICON_PATH}`]: { "200": { description: "The site's icon (SVG)", type: "image/svg+xml" } },
+};
+
 export const FAVICON_ALIAS = {
   [`GET ${FAVICON_PATH}`](_req: IncomingMessage, res: ServerResponse) {
     res.setHeader("Content-Type", assets.icon.type);
