@@ -1,4 +1,4 @@
-import type { Middleware } from "moleculer";
+import type { Context, Middleware } from "moleculer";
 
 /**
  * A REPL `call` of an admin or internal action without `--#$system <who>` is
@@ -17,18 +17,23 @@ export function replAuthHint(actionName: string): string {
 }
 
 type Refusal = Error & { code?: unknown; type?: unknown };
+type Handler = (ctx: Context<unknown, { $repl?: boolean }>) => Promise<unknown>;
+
+/** Wraps the caller's side of an action call (remote, or local in `npm run dev`'s REPL). */
+function withHint(next: Handler): Handler {
+  return (ctx) => {
+    if (!ctx.meta.$repl) return next(ctx);
+    return next(ctx).catch((err: Refusal) => {
+      if (err && (err.type === "UNAUTHORIZED" || err.type === "FORBIDDEN")) {
+        err.stack = `${err.message}. ${replAuthHint(ctx.action?.name ?? "this action")}`;
+      }
+      throw err;
+    });
+  };
+}
 
 export const ReplAuthHintMiddleware: Middleware = {
   name: "ReplAuthHint",
-  call(next: (actionName: string, params?: unknown, opts?: { meta?: { $repl?: boolean } }) => Promise<unknown>) {
-    return (actionName: string, params?: unknown, opts?: { meta?: { $repl?: boolean } }) => {
-      const result = next(actionName, params, opts);
-      if (!opts?.meta?.$repl) return result;
-      return result.catch((err: Refusal) => {
-        if (err && (err.type === "UNAUTHORIZED" || err.type === "FORBIDDEN"))
-          err.stack = `${err.message}. ${replAuthHint(actionName)}`;
-        throw err;
-      });
-    };
-  },
-} as unknown as Middleware;
+  localAction: withHint,
+  remoteAction: withHint,
+};
