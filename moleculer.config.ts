@@ -7,6 +7,7 @@ import { transporterFromEnv } from "./platform/config/transporter";
 import { keepParsedOptions } from "./platform/config/runner-env";
 import { replCommands } from "./dev/repl-commands";
 import { LogActivity, promptAfterStartup } from "./dev/repl-prompt";
+import { ReplAuthHintMiddleware } from "./dev/repl-auth-hint";
 import { demoProducts } from "./services/catalog/demo-products";
 import { serviceVariables } from "./services/variables";
 import { faultInjection } from "./dev/fault-injection";
@@ -190,6 +191,8 @@ const brokerOptions: BrokerOptions = {
     stopBackstop({ afterMs: config.SHUTDOWN_TIMEOUT + STOP_MARGIN_MS }),
     // After nats-server comes back: caches catch up, calls lost in the cut are sent again (nats-reconnect.ts).
     NatsReconnectMiddleware(),
+    // A REPL call refused for want of `--#$system`: a hint instead of a stack (dev/repl-auth-hint.ts).
+    ReplAuthHintMiddleware,
   ],
 
   // $node.observe on every node (for /status); a getter, because Moleculer

@@ -12,6 +12,7 @@ import { webContract } from "./web";
 
 export * from "../platform/contracts/access";
 export * from "./common";
+export * from "./format";
 export * from "../platform/contracts/define";
 export * from "./catalog";
 export * from "./users";

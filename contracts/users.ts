@@ -22,6 +22,17 @@ export const userSchema = {
 } as const;
 export type User = RuleType<typeof userSchema>;
 
+/** Who a user is, for an admin's lists (an order's customer): no role, no dates. */
+const contactSchema = {
+  type: "object",
+  strict: true,
+  props: { id: idRule, email: { type: "string", min: 3, max: 254 }, name: { type: "string", max: 100 } },
+} as const;
+export type UserContact = RuleType<typeof contactSchema>;
+
+/** As many ids as a page of the admin's order list has customers. */
+export const LOOKUP_MAX = 100;
+
 const authResult = {
   type: "object",
   strict: true,
@@ -75,4 +86,9 @@ export const usersContract = contract("users", {
   resolveToken: action({ $$strict: true, token: { type: "string", min: 1, max: 4096 } }, callerSchema),
   /** Internal. */
   get: action({ $$strict: true, id: idRule }, userSchema),
+  /** Admin (bus only, no route): the email and name of each known id, in no order; unknown ids are left out. */
+  lookup: action(
+    { $$strict: true, ids: { type: "array", items: idRule, min: 1, max: LOOKUP_MAX } },
+    { type: "array", items: contactSchema, max: LOOKUP_MAX },
+  ),
 });

@@ -23,6 +23,7 @@ import { fromHttpLayer, publicError } from "./public-error";
 import { answerMethod, type MatchingAlias } from "./request-guard";
 import { logsAt, memoizeDescription } from "./request-log";
 import { isNoEndpointError, retryAfterUnavailable, unavailableError } from "./unavailable";
+import { acceptedRequestId, newTraceId } from "../observability/request-context";
 
 export type GatewayRequest = IncomingMessage & {
   $action?: { auth?: Parameters<typeof checkAccess>[0]; restStatus?: number };
@@ -131,12 +132,24 @@ export function gatewayMixin(options: GatewayOptions): Partial<ServiceSchema> {
 
       /** Every path answers every method: 405 with Allow, OPTIONS with Allow (request-guard.ts). */
       httpHandler(
-        this: { aliases: MatchingAlias[]; settings: { cors?: unknown } },
+        this: { aliases: MatchingAlias[]; settings: { cors?: unknown; rootCallOptions?: unknown } },
         req: IncomingMessage,
         res: ServerResponse,
         next?: unknown,
       ) {
-        if (answerMethod(this.aliases, req, res, !!this.settings.cors)) return Promise.resolve();
+        // The id moleculer-web would give the request: from the gateway's rootCallOptions, as for every other answer.
+        const requestId = () => {
+          const options: { requestID?: string; parentSpan?: { traceID: string } } = {};
+          const root = this.settings.rootCallOptions;
+          if (typeof root === "function") root.call(this, options, req, res);
+          return (
+            options.requestID ??
+            options.parentSpan?.traceID ??
+            acceptedRequestId(req.headers["x-request-id"]) ??
+            newTraceId()
+          );
+        };
+        if (answerMethod(this.aliases, req, res, !!this.settings.cors, requestId)) return Promise.resolve();
         return moleculerWeb.httpHandler.call(this, req, res, next) as Promise<unknown>;
       },
 

@@ -76,6 +76,7 @@ export function answerMethod(
   req: IncomingMessage,
   res: ServerResponse,
   corsPreflight: boolean,
+  requestId: () => string = () => "",
 ): boolean {
   const method = req.method ?? "GET";
   const path = routedPath(req);
@@ -84,9 +85,10 @@ export function answerMethod(
   if (method !== "OPTIONS" && method !== "HEAD" && servesMethod(aliases, path, method)) return false;
   const allowed = allowedMethods(aliases, path);
   if (allowed.length === 0) return false;
+  // Every response carries the request's id (docs/api.md), these too: they are answered before moleculer-web sets it.
   if (method === "OPTIONS") {
     if (corsPreflight && req.headers["access-control-request-method"]) return false;
-    res.writeHead(204, { Allow: allowed.join(", "), "Content-Length": "0" });
+    res.writeHead(204, { Allow: allowed.join(", "), "Content-Length": "0", "X-Request-ID": requestId() });
     res.end();
     return true;
   }
@@ -96,7 +98,11 @@ export function answerMethod(
     return false;
   }
   if (allowed.includes(method)) return false;
-  res.writeHead(405, { Allow: allowed.join(", "), "Content-Type": "application/json; charset=utf-8" });
+  res.writeHead(405, {
+    Allow: allowed.join(", "),
+    "Content-Type": "application/json; charset=utf-8",
+    "X-Request-ID": requestId(),
+  });
   res.end(
     JSON.stringify({
       name: "MethodNotAllowedError",
@@ -118,6 +124,15 @@ type Next = (err?: unknown) => void;
  */
 export function jsonBody(options: { limit: string }) {
   const parse = ApiGateway.bodyParser.json({ strict: true, limit: options.limit });
+  return (req: IncomingMessage, res: ServerResponse, next: Next) =>
+    parse(req, res, (err?: unknown) =>
+      next(err ? fromHttpLayer(err as Parameters<typeof fromHttpLayer>[0]) : undefined),
+    );
+}
+
+/** The same for a route of HTML forms (application/x-www-form-urlencoded; other bodies are left unparsed). */
+export function formBody(options: { limit: string }) {
+  const parse = ApiGateway.bodyParser.urlencoded({ extended: false, limit: options.limit });
   return (req: IncomingMessage, res: ServerResponse, next: Next) =>
     parse(req, res, (err?: unknown) =>
       next(err ? fromHttpLayer(err as Parameters<typeof fromHttpLayer>[0]) : undefined),

@@ -12,7 +12,15 @@ import { requestCallOptions } from "../../platform/gateway/request-ids";
 import { readPathMixin } from "../../platform/gateway/read-path.mixin";
 import { guardBody, jsonBody } from "../../platform/gateway/request-guard";
 import { statusAliases, statusResponses } from "../../platform/observability/status/status-routes";
-import { isPageUrl, PAGE_ALIASES, pageRoute, sendErrorPage, SIGN_IN_ALIASES } from "../web/web.routes";
+import {
+  FAVICON_ALIAS,
+  faviconResponses,
+  isPageUrl,
+  PAGE_ALIASES,
+  pageRoute,
+  sendErrorPage,
+  SIGN_IN_ALIASES,
+} from "../web/web.routes";
 
 type Req = GatewayRequest & { originalUrl?: string };
 type Meta = { user?: Caller | null; $statusCode?: number };
@@ -90,7 +98,7 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         description: "Generated from the gateway's routes and each action's parameter schema.",
         // The storefront's pages answer HTML, not the API.
         documents: (alias) => !alias.action?.startsWith("web."),
-        routes: { ...statusResponses, ...docsResponses },
+        routes: { ...statusResponses, ...docsResponses, ...faviconResponses },
       },
     }),
   ],
@@ -158,7 +166,7 @@ const ApiService: ServiceSchema<GatewaySettings> = {
         aliases: statusAliases(resolveCaller),
       },
       // The storefront's pages (services/web); the sign-in posts share the auth rate limit.
-      pageRoute("pages", PAGE_ALIASES, config.REQUEST_TIMEOUT),
+      pageRoute("pages", { ...PAGE_ALIASES, ...FAVICON_ALIAS }, config.REQUEST_TIMEOUT),
       pageRoute("sign-in", SIGN_IN_ALIASES, config.REQUEST_TIMEOUT, { rateLimit: authRateLimit() }),
     ],
   },

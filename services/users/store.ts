@@ -16,6 +16,12 @@ export class UserStore {
     return doc ? { ...doc, _id: String(doc._id) } : null;
   }
 
+  /** The accounts of these ids that exist. */
+  async getMany(ids: string[]): Promise<UserDoc[]> {
+    const docs = (await this.adapter.findByIds([...new Set(ids)])) as (Omit<UserDoc, "_id"> & { _id: unknown })[];
+    return docs.map((doc) => ({ ...doc, _id: String(doc._id) }));
+  }
+
   /** Stores a new account; false when one with this id (so this email) exists already. */
   async insert(doc: UserDoc): Promise<boolean> {
     try {

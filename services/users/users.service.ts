@@ -94,6 +94,19 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
         return publicUser(doc);
       },
     },
+
+    // The admin's order list names each order's customer (the storefront's admin pages call it as the admin).
+    lookup: {
+      visibility: "public",
+      auth: "admin",
+      async handler(ctx) {
+        const docs = await this.accounts.getMany(ctx.params.ids);
+        return docs.map((doc) => {
+          const { id, email, name } = publicUser(doc);
+          return { id, email, name };
+        });
+      },
+    },
   },
 
   methods: {

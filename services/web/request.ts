@@ -6,6 +6,9 @@ import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
 import {
   CSRF_COOKIE,
   isLocalHost,
+  NOTICE_COOKIE,
+  NOTICES,
+  type NoticeKey,
   parseCookies,
   serializeCookie,
   SESSION_COOKIE,
@@ -34,6 +37,8 @@ export interface WebRequest<P = Record<string, string | undefined>> {
   /** Path and query of this request. */
   url: string;
   setCookie(name: string, value: string, opts?: Omit<CookieOptions, "secure">): void;
+  /** Says `key`'s message on the next page shown (the one a redirect leads to). */
+  notify(key: NoticeKey): void;
 }
 
 export type Reply = { view: View } | { redirect: string };
@@ -111,6 +116,11 @@ export async function servePage<P>(
     setCookie(CSRF_COOKIE, nonce);
   }
   const chrome: Chrome = { user: null, csrf: csrfToken(opts.key, nonce), cartCount: null };
+  const pending = cookies[NOTICE_COOKIE];
+  if (pending !== undefined && !opts.form) {
+    chrome.notice = Object.hasOwn(NOTICES, pending) ? NOTICES[pending as NoticeKey] : undefined;
+    setCookie(NOTICE_COOKIE, "", { maxAge: 0 });
+  }
   const req: WebRequest<P> = {
     ctx: ctx as Context<unknown, RequestMeta>,
     params: ctx.params,
@@ -119,6 +129,7 @@ export async function servePage<P>(
     cookies,
     url: http.url,
     setCookie,
+    notify: (key) => setCookie(NOTICE_COOKIE, key, { maxAge: 60 }),
   };
 
   let reply: Reply;
@@ -164,11 +175,28 @@ async function cartCount(req: WebRequest<unknown>): Promise<number | null> {
   }
 }
 
+/** The login form's `next` field takes 2,000 characters (contracts/web.ts). */
+const MAX_NEXT = 2_000;
+
+/**
+ * The sign-in redirect back to this page; without its query when the whole
+ * URL is too long to come back through the login form (a 16 KB query would
+ * also make a Location header no client reads), without `next` at all when
+ * even the path is.
+ */
+export function loginRedirect(url: string): string {
+  for (const next of [url, url.split("?")[0]]) {
+    const encoded = encodeURIComponent(next);
+    if (encoded.length <= MAX_NEXT) return `/login?next=${encoded}`;
+  }
+  return "/login";
+}
+
 function failureReply(req: WebRequest<unknown>, err: unknown, logger: OpenOptions["logger"]): Reply {
   const failure = err instanceof PageFailure ? err.failure : classifyFailure(err, retryAfterUnavailable());
   switch (failure.kind) {
     case "login":
-      return { redirect: `/login?next=${encodeURIComponent(req.url)}` };
+      return { redirect: loginRedirect(req.url) };
     case "forbidden":
       return { view: forbiddenView() };
     case "not-found":

@@ -5,7 +5,9 @@ import type { WebRequestInfo } from "../../contracts/web";
 import { errorDocument } from "./pages/errors";
 import { retryAfterSeconds } from "../../platform/gateway/auth-rate-limit";
 import { retryAfterUnavailable } from "../../platform/gateway/unavailable";
+import { formBody } from "../../platform/gateway/request-guard";
 import { WEB_PAGES, type WebPage } from "./web.pages";
+import { assets } from "./domain/assets";
 
 type RateLimitedRequest = IncomingMessage & { $route?: { rateLimit?: { store?: { resetTime?: number } } } };
 
@@ -29,6 +31,25 @@ function aliases(signIn: boolean): Record<string, string> {
 export const PAGE_ALIASES: Record<string, string> = { ...aliases(false), "GET /assets/:file": "web.asset" };
 
 export const SIGN_IN_ALIASES: Record<string, string> = aliases(true);
+
+export const FAVICON_PATH = "/favicon.ico";
+
+/**
+ * Browsers ask for /favicon.ico whatever the page links: the site's icon (an
+ * SVG, which they read by its type), cached a day (its URL has no hash).
+ */
+export const faviconResponses = {
+  [`GET ${FAVICON_PATH}`]: { "200": { description: "The site's icon (SVG)", type: "image/svg+xml" } },
+};
+
+export const FAVICON_ALIAS = {
+  [`GET ${FAVICON_PATH}`](_req: IncomingMessage, res: ServerResponse) {
+    res.setHeader("Content-Type", assets.icon.type);
+    res.setHeader("Cache-Control", "public, max-age=86400");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.end(assets.icon.body);
+  },
+};
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
@@ -83,7 +104,7 @@ export function isPageUrl(url: string | undefined): boolean {
 /** moleculer-web routes of the storefront; `extra` adds the gateway's own options (a rate limit). */
 export function pageRoute(
   name: string,
-  aliases: Record<string, string>,
+  aliases: Record<string, string | ((req: IncomingMessage, res: ServerResponse) => void)>,
   timeoutMs: number,
   extra: Partial<ApiRouteSchema> = {},
 ): ApiRouteSchema {
@@ -91,7 +112,9 @@ export function pageRoute(
     name,
     path: "/",
     mappingPolicy: "restrict",
-    bodyParsers: { json: false, urlencoded: { extended: false, limit: "32kb" } },
+    // Forms only. A body that does not decompress is a 400 page, not a 500 (request-guard.ts formBody).
+    bodyParsers: false,
+    use: [formBody({ limit: "32kb" })],
     aliases,
     callOptions: { timeout: timeoutMs },
     onBeforeCall(ctx: Context<unknown, { http?: WebRequestInfo }>, _route: unknown, req: IncomingMessage) {

@@ -130,6 +130,22 @@ describe("npm run repl against a running cluster", () => {
     expect(missing).toMatch(/ServiceNotAvailableError|not available/i);
   });
 
+  it("an admin action called without --#$system: the refusal and a one-line hint, no stack trace", async () => {
+    const out = await command(
+      'call catalog.create --sku REPL-1 --name "Lamp" --priceCents 100 --currency EUR --category x',
+    );
+    expect(out).toContain(
+      "Authentication required. catalog.create is for admins or the system. From the REPL, say who acts: " +
+        "call catalog.create ... --#$system <your name> (docs/repl.md)",
+    );
+    expect(out).not.toMatch(/^\s+at /m);
+    // As the hint says, it works.
+    const done = await command(
+      'call catalog.create --sku REPL-1 --name "Lamp" --priceCents 100 --currency EUR --category x --#$system test',
+    );
+    expect(done).toContain("REPL-1");
+  });
+
   it("quits on end of input and leaves the cluster", async () => {
     repl.child.stdin!.end();
     expect(await repl.exited).toBe(0);

@@ -3,6 +3,8 @@ import path from "node:path";
 import fc from "fast-check";
 import type { AuthResult, Page, Product } from "../../contracts";
 import { request } from "../helpers/http";
+import { visitor } from "../helpers/storefront-forms";
+import { PAGE_ALIASES, SIGN_IN_ALIASES } from "../../services/web/web.routes";
 import { startAgoraNode, stopAll, type AgoraNode } from "../helpers/processes";
 import {
   describeRequest,
@@ -12,6 +14,7 @@ import {
   type Operation,
   type Role,
 } from "./hostile-requests";
+import { storefrontRequest, storefrontRoutes, type Visitors } from "./storefront-requests";
 
 /**
  * Property-based hostile input against one production node with every
@@ -24,7 +27,14 @@ import {
  *   with a message; a rejected request changes nothing stored (read back
  *   through the API); afterwards the node answers and stops cleanly.
  *
- * FUZZ_SEED replays a run (the seed is printed); FUZZ_RUNS sets the number of requests.
+ * The storefront's page and form routes (not in the document) get the same
+ * pass with the hazards of a browser's requests: sessions real, forged and
+ * oversized, form tokens good, missing, forged and another visitor's, foreign
+ * origins, nested and operator-shaped form fields, bytes that are not UTF-8.
+ * Their errors are HTML pages (a 405 stays JSON) and must say something.
+ *
+ * FUZZ_SEED replays a run (the seed is printed); FUZZ_RUNS sets the number of
+ * requests (the storefront pass sends half as many).
  */
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261130;
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 600;
@@ -96,6 +106,18 @@ function problemsWith(r: HostileRequest, a: Answer): string[] {
   return problems;
 }
 
+/** A storefront answer: never a 5xx or a stack; an error is an HTML page with a heading, or the gateway's JSON. */
+function pageProblemsWith(r: HostileRequest, a: Answer): string[] {
+  const type = String(a.headers["content-type"]);
+  if (a.status < 400 || !type.startsWith("text/html")) return problemsWith(r, a);
+  const problems: string[] = [];
+  if (a.status >= 500) problems.push(`a ${a.status}`);
+  if (STACK.test(a.body)) problems.push("a stack trace in the body");
+  if (a.body.includes(ROOT) || a.body.includes("node_modules")) problems.push("a file path in the body");
+  if (r.method !== "HEAD" && !/<h1>[^<]+<\/h1>/.test(a.body)) problems.push("an error page without a heading");
+  return problems;
+}
+
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 /** What a rejected request must not change, read through the API as the admin and the customer see it. */
@@ -123,6 +145,7 @@ async function snapshot(productId: string): Promise<Record<string, unknown>> {
  * FAILED or REJECTED order in `data.order` (docs/api.md). Everything else stays.
  */
 function failedCheckoutOrder(r: HostileRequest, a: Answer): string | undefined {
+  if (r.method === "POST" && r.target.split("?")[0] === "/checkout") return "a failed order";
   if (r.method !== "POST" || !r.target.startsWith("/api/v1/orders")) return undefined;
   try {
     return (JSON.parse(a.body) as { data?: { order?: { id?: string } } }).data?.order?.id;
@@ -228,6 +251,54 @@ describe(`hostile input over every route of the OpenAPI document (FUZZ_SEED=${SE
     process.stdout.write(`hostile input statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
     // The run reached past the first checks: some requests were served, some refused.
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
+    expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
+  }, 600_000);
+
+  it("every storefront page and form route: never a 5xx or a stack, a rejected request changes nothing", async () => {
+    const routes = storefrontRoutes({ ...PAGE_ALIASES, ...SIGN_IN_ALIASES });
+    expect(routes.length).toBeGreaterThan(20);
+    const visitors: Visitors = {
+      anonymous: await visitor(node.url),
+      customer: await visitor(node.url, CUSTOMER),
+      admin: await visitor(node.url, ADMIN),
+    };
+    const arbitrary = fc.oneof(...routes.map((route) => storefrontRequest(route, visitors, [productId])));
+    let before = await snapshot(productId);
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (r) => {
+        fc.pre(node.child.exitCode === null && node.child.signalCode === null);
+        let answer: Answer;
+        try {
+          answer = await send(r);
+        } catch (err) {
+          throw new Error(`no answer (${String(err)}) to\n${describeRequest(r)}\n${node.output().slice(-2000)}`);
+        }
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const problems = pageProblemsWith(r, answer);
+        if (problems.length) {
+          throw new Error(
+            `${problems.join(", ")} for\n${describeRequest(r)} [${r.visit}]\n  → ${answer.status} ${answer.body.slice(0, 300)}`,
+          );
+        }
+        const after = await snapshot(productId);
+        if (answer.status >= 400) {
+          const allowed = failedCheckoutOrder(r, answer) ? ["orders"] : [];
+          const changed = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+          const unexpected = changed.filter((k) => !allowed.includes(k));
+          if (unexpected.length) {
+            throw new Error(
+              `a rejected request (${answer.status}) changed ${unexpected.join(", ")}:\n${describeRequest(r)}`,
+            );
+          }
+        }
+        before = after;
+      }),
+      { seed: SEED, numRuns: Math.ceil(RUNS / 2), endOnFailure: false },
+    );
+    process.stdout.write(`storefront statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+    expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
+    expect([...statuses.keys()].some((s) => s >= 300 && s < 400)).toBe(true);
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
   }, 600_000);
 

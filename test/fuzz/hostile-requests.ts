@@ -94,8 +94,21 @@ export const METHODS = [
 
 // ---------------------------------------------------------------- values
 
-const OPERATORS = ["$gt", "$gte", "$lt", "$ne", "$in", "$nin", "$where", "$regex", "$exists", "$or", "$expr", "$set"];
-const PROTO_KEYS = ["__proto__", "constructor", "prototype"];
+export const OPERATORS = [
+  "$gt",
+  "$gte",
+  "$lt",
+  "$ne",
+  "$in",
+  "$nin",
+  "$where",
+  "$regex",
+  "$exists",
+  "$or",
+  "$expr",
+  "$set",
+];
+export const PROTO_KEYS = ["__proto__", "constructor", "prototype"];
 
 /** An object with exactly these own keys, "__proto__" included (an object literal would set the prototype instead). */
 const objectOf = (entries: [string, unknown][]) => Object.fromEntries(entries);
@@ -107,7 +120,7 @@ function nestedValue(depth: number, inner: unknown, asArray: boolean): unknown {
 }
 
 /** A value of a wrong type or an odd one, small enough for a URL. */
-const smallLeaf: fc.Arbitrary<unknown> = fc.oneof(
+export const smallLeaf: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -230,7 +243,7 @@ function mutatedBody(schema: JsonSchema, fixtures: Fixtures): fc.Arbitrary<unkno
 
 const GZIP_BOMB = zlib.gzipSync(Buffer.alloc(5_000_000, "0"));
 
-const CONTENT_TYPES = [
+export const CONTENT_TYPES = [
   "application/json",
   "application/json; charset=utf-8",
   "application/json; charset=latin1",
@@ -247,7 +260,7 @@ const CONTENT_TYPES = [
 ];
 
 type Encoding = { header?: string; encode: (b: Buffer) => Buffer };
-const ENCODINGS: Record<string, Encoding> = {
+export const ENCODINGS: Record<string, Encoding> = {
   none: { encode: (b) => b },
   gzip: { header: "gzip", encode: (b) => zlib.gzipSync(b) },
   deflate: { header: "deflate", encode: (b) => zlib.deflateSync(b) },
@@ -308,7 +321,7 @@ function bodyFor(op: Operation, fixtures: Fixtures): fc.Arbitrary<BodyPlan> {
 const encode = (s: string) => encodeURIComponent(Buffer.from(s).toString());
 
 /** Path segments, already as sent: odd, malformed percent-encoding, huge. */
-const ODD_SEGMENTS = [
+export const ODD_SEGMENTS = [
   "",
   "%",
   "%E0%A4%A",

@@ -55,6 +55,7 @@ const card = { cardNumber: "4242424242424242", expMonth: 12, expYear: new Date()
 const matrix: Row[] = [
   // Service routes, not actions.
   { route: "GET /healthz", call: () => ({ path: "/healthz" }), expect: allowAll(200) },
+  { route: "GET /favicon.ico", call: () => ({ path: "/favicon.ico" }), expect: allowAll(200) },
   { route: "GET /readyz", call: () => ({ path: "/readyz" }), expect: allowAll(200) },
   { route: "GET /status", call: () => ({ path: "/status" }), expect: allowAll(200) },
   { route: "GET /status.json", call: () => ({ path: "/status.json" }), expect: allowAll(200) },

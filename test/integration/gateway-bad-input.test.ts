@@ -137,6 +137,16 @@ describe("every route answers every method", () => {
     expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
+  it("a 405 and an OPTIONS answer carry X-Request-Id, the client's own when it sent one (docs/api.md)", async () => {
+    for (const method of ["OPTIONS", "DELETE"]) {
+      const fresh = await request(node.url, method, "/api/v1/products");
+      expect([method, fresh.status]).toEqual([method, method === "OPTIONS" ? 204 : 405]);
+      expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
+      const echoed = await request(node.url, method, "/login", { headers: { "x-request-id": "client-id-42" } });
+      expect(echoed.headers.get("x-request-id")).toBe("client-id-42");
+    }
+  });
+
   it("OPTIONS with a large body answers too", async () => {
     const res = await request(node.url, "OPTIONS", "/healthz", {
       rawBody: "x".repeat(1_000_000),

@@ -94,6 +94,18 @@ describe("storefront rules", () => {
     });
     const bad = parseCard({ cardNumber: "42", cardExpiry: "13/30", cardCvc: "1" }, now);
     expect(bad.ok ? [] : bad.errors).toHaveLength(3);
+    // Long expired and expired last month say the same, as the API's CARD_EXPIRED does for both.
+    const expiry = (cardExpiry: string) => {
+      const r = parseCard({ cardNumber: "4242424242424242", cardExpiry, cardCvc: "123" }, now);
+      return r.ok ? "ok" : r.errors.join(" ");
+    };
+    expect(["12/20", "05/26", "06/26", "12/56", "12/57"].map(expiry)).toEqual([
+      "The card has expired.",
+      "The card has expired.",
+      "ok",
+      "ok",
+      "The expiry year is not plausible.",
+    ]);
 
     const order = { id: "o1" };
     expect(checkoutOutcome({ code: 402, message: "Card declined", data: { order } }, 5)).toMatchObject({

@@ -54,3 +54,14 @@ describe("web page table", () => {
     }
   });
 });
+
+describe("the sign-in redirect", () => {
+  it("comes back to the page, its query dropped when the login form could not carry it", async () => {
+    const { loginRedirect } = await import("../../services/web/request");
+    expect(loginRedirect("/orders?page=2")).toBe(`/login?next=${encodeURIComponent("/orders?page=2")}`);
+    expect(loginRedirect(`/admin/products/new?q=${"x".repeat(16_000)}`)).toBe(
+      `/login?next=${encodeURIComponent("/admin/products/new")}`,
+    );
+    expect(loginRedirect(`/${"p".repeat(3_000)}`)).toBe("/login");
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Notification, OrderEventParams } from "../../../contracts";
+import { formatPrice, shortOrderId } from "../../../contracts/format";
 import type { StoredDoc } from "../../../platform/store/doc-store";
 
 /** Rules of notifications, free of the broker. */
@@ -18,8 +19,6 @@ export function notificationIdFor(eventId: string): string {
   return createHash("sha256").update(eventId).digest("hex").slice(0, 24);
 }
 
-const euros = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
-
 /** The email for an order event. */
 export function notificationFor(event: OrderEvent, now: Date = new Date()): NotificationDoc {
   const base = {
@@ -35,14 +34,14 @@ export function notificationFor(event: OrderEvent, now: Date = new Date()): Noti
       ...base,
       event: "order.failed",
       subject: event.status === "REJECTED" ? "Your order could not be placed" : "Your payment did not go through",
-      body: `Order ${event.orderId} was not completed: ${event.reason || event.status}. Nothing was charged.`,
+      body: `Order ${shortOrderId(event.orderId)} was not completed: ${event.reason || event.status}. Nothing was charged.`,
     };
   }
   return {
     ...base,
     event: "order.confirmed",
     subject: "Your order is confirmed",
-    body: `Thank you! Order ${event.orderId} is confirmed; total ${euros(event.totalCents ?? 0, event.currency ?? "")}.`,
+    body: `Thank you! Order ${shortOrderId(event.orderId)} is confirmed; total ${formatPrice(event.totalCents ?? 0, event.currency ?? "")}.`,
   };
 }
 

@@ -25,6 +25,7 @@ function asset(name: string, ext: string, type: string): Asset {
 export const assets = {
   css: asset("site", "css", "text/css; charset=utf-8"),
   js: asset("site", "js", "text/javascript; charset=utf-8"),
+  icon: asset("favicon", "svg", "image/svg+xml"),
 };
 
 /** The asset a request names (`site.<hash>.css`), or undefined. */

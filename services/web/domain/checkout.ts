@@ -30,9 +30,12 @@ export function parseCard(form: CardForm, now = new Date()): CardResult {
   const expiry = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/.exec(form.cardExpiry ?? "");
   const expMonth = expiry ? Number(expiry[1]) : NaN;
   const expYear = expiry ? (expiry[2].length === 2 ? 2000 + Number(expiry[2]) : Number(expiry[2])) : NaN;
+  const thisYear = now.getUTCFullYear();
   if (!expiry || expMonth < 1 || expMonth > 12) errors.push("Enter the expiry date as MM/YY, for example 12/30.");
-  else if (expYear < now.getUTCFullYear() - 1 || expYear > now.getUTCFullYear() + 30)
-    errors.push("The expiry year is not plausible.");
+  // Any month before this one is the payments service's CARD_EXPIRED, and says what it says.
+  else if (expYear < thisYear || (expYear === thisYear && expMonth < now.getUTCMonth() + 1))
+    errors.push("The card has expired.");
+  else if (expYear > thisYear + 30) errors.push("The expiry year is not plausible.");
   const cvc = (form.cardCvc ?? "").trim();
   if (!/^\d{3,4}$/.test(cvc)) errors.push("Enter the 3 or 4 digit security code (CVC).");
   if (errors.length) return { ok: false, errors };

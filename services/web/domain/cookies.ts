@@ -7,6 +7,15 @@
 export const SESSION_COOKIE = "agora_session";
 export const CSRF_COOKIE = "agora_csrf";
 export const CHECKOUT_COOKIE = "agora_checkout";
+/** A message for the next page the browser shows (after a redirect): a key of NOTICES, never text. */
+export const NOTICE_COOKIE = "agora_notice";
+
+/** What the next page says after registering or logging out. */
+export const NOTICES = {
+  welcome: "Welcome! Your account is ready and you are signed in.",
+  "signed-out": "You are signed out. See you soon!",
+} as const;
+export type NoticeKey = keyof typeof NOTICES;
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,18 +1,5 @@
-const formats = new Map<string, Intl.NumberFormat>();
-
-/** 1999 EUR → "€19.99". An unknown currency code still shows the amount and the code. */
-export function formatPrice(cents: number, currency: string): string {
-  let format = formats.get(currency);
-  if (!format) {
-    try {
-      format = new Intl.NumberFormat("en", { style: "currency", currency });
-    } catch {
-      return `${(cents / 100).toFixed(2)} ${currency}`;
-    }
-    formats.set(currency, format);
-  }
-  return format.format(cents / 100);
-}
+/** One format for amounts across the shop (contracts/format.ts). */
+export { formatPrice } from "../../../contracts/format";
 
 /** "12.5" / "12,50" / "12" → 1250; anything else → null. */
 export function parsePrice(text: string): number | null {

@@ -58,6 +58,7 @@ export async function register(req: WebRequest<Fields>): Promise<Reply> {
   const form = { email: (req.params.email ?? "").trim(), name: (req.params.name ?? "").trim() };
   try {
     const { token } = await call(req.ctx, "users.register", { ...form, password: req.params.password ?? "" });
+    req.notify("welcome");
     return startSession(req, token, "/");
   } catch (err) {
     const code = (err as { code?: number }).code;
@@ -73,5 +74,6 @@ export async function register(req: WebRequest<Fields>): Promise<Reply> {
 
 export async function logout(req: WebRequest<unknown>): Promise<Reply> {
   req.setCookie(SESSION_COOKIE, "", { maxAge: 0 });
+  req.notify("signed-out");
   return { redirect: "/" };
 }

@@ -6,7 +6,8 @@ import { notFoundIfInvalid, requireAdmin, type Reply, type WebRequest } from "..
 import { pageNumber } from "./orders";
 
 const NOTICES: Record<string, string> = {
-  created: "The product was created. Set its stock below to put it on sale.",
+  created: "The product was created.",
+  "created-unstocked": "The product was created. Set its stock below to put it on sale.",
   saved: "Your changes were saved.",
   deactivated: "The product was taken off sale.",
   stock: "The stock level was saved.",
@@ -52,13 +53,17 @@ export async function adminCreateProduct(req: WebRequest<ProductFormFields>): Pr
   const parsed = parseProductForm(req.params);
   if (!parsed.ok) return { view: productFormView(req.chrome, null, req.params, parsed.errors, 422) };
   try {
-    await call(req.ctx, "catalog.create", parsed.product);
+    const created = await call(req.ctx, "catalog.create", parsed.product);
+    // Inventory gives a new product its initial stock when it hears of it (INVENTORY_INITIAL_STOCK: some in
+    // dev, none in production); ask to set the stock only when the product is not already for sale.
+    const product = await call(req.ctx, "catalog.get", { id: created.id }).catch(() => created);
+    const stocked = typeof product.available === "number" && product.available > 0;
+    return { redirect: `/admin/products?notice=${stocked ? "created" : "created-unstocked"}` };
   } catch (err) {
     const problems = catalogProblems(err);
     if (!problems) throw err;
     return { view: productFormView(req.chrome, null, req.params, problems, (err as { code: number }).code) };
   }
-  return { redirect: "/admin/products?notice=created" };
 }
 
 export async function adminEditProduct(req: WebRequest<{ id: string }>): Promise<Reply> {
@@ -99,5 +104,18 @@ export async function adminSetStock(req: WebRequest<{ productId: string; quantit
 export async function adminOrders(req: WebRequest<{ page?: string }>): Promise<Reply> {
   requireAdmin(req);
   const orders = await call(req.ctx, "orders.listAll", { page: pageNumber(req.params.page), pageSize: 50 });
-  return { view: adminOrdersView(orders) };
+  return { view: adminOrdersView(orders, await customerEmails(req, orders.rows)) };
+}
+
+/** Each order's customer by email; without the users service the list still shows, with id prefixes. */
+async function customerEmails(req: WebRequest<unknown>, orders: { userId: string }[]): Promise<Map<string, string>> {
+  const ids = [...new Set(orders.map((o) => o.userId))];
+  if (ids.length === 0) return new Map();
+  try {
+    const contacts = await call(req.ctx, "users.lookup", { ids });
+    return new Map(contacts.map((c) => [c.id, c.email]));
+  } catch (err) {
+    req.ctx.service?.logger.warn("Customers not looked up:", (err as Error).message);
+    return new Map();
+  }
 }

@@ -20,10 +20,12 @@ export function adminProductsView(chrome: Chrome, products: Page<Product>, notic
   const rows = products.rows.map(
     (p) =>
       html`<tr data-testid="admin-product" data-product-id="${p.id}">
-        <td><a href="/admin/products/${p.id}">${p.name}</a><br /><span class="muted">${p.sku}</span></td>
-        <td class="num">${formatPrice(p.priceCents, p.currency)}</td>
-        <td>${availability(p.available).text}</td>
-        <td>
+        <td data-label="Product">
+          <span><a href="/admin/products/${p.id}">${p.name}</a><br /><span class="muted">${p.sku}</span></span>
+        </td>
+        <td class="num" data-label="Price">${formatPrice(p.priceCents, p.currency)}</td>
+        <td data-label="Availability">${availability(p.available).text}</td>
+        <td data-label="Stock">
           <form class="inline" method="post" action="/admin/stock/${p.id}">
             ${csrfField(chrome)}
             <label class="visually-hidden" for="stock-${p.id}">Units of ${p.name} available</label>
@@ -48,7 +50,7 @@ export function adminProductsView(chrome: Chrome, products: Page<Product>, notic
       ${adminNav("products")} ${notice ? alert("ok", notice) : ""}
       <p><a class="button" href="/admin/products/new" data-testid="new-product">New product</a></p>
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">
             Products on sale
           </caption>
@@ -166,10 +168,11 @@ ${form.description ?? ""}</textarea>
   };
 }
 
-export function adminOrdersView(orders: Page<Order>): View {
+/** `customers`: user id → email, for the orders' customers the users service knew. */
+export function adminOrdersView(orders: Page<Order>, customers: Map<string, string>): View {
   return {
     title: "All orders · Admin",
     body: html`<h1>All orders</h1>
-      ${adminNav("orders")} ${ordersTable(orders, "/admin/orders", true)}`,
+      ${adminNav("orders")} ${ordersTable(orders, "/admin/orders", customers)}`,
   };
 }

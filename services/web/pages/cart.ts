@@ -16,9 +16,9 @@ export function cartView(chrome: Chrome, cart: Cart, notice?: { kind: "ok" | "er
   const rows = cart.items.map(
     (line) =>
       html`<tr data-testid="cart-line" data-product-id="${line.productId}">
-        <td><a href="/products/${line.productId}">${line.name}</a></td>
-        <td class="num">${money(line.unitPriceCents)}</td>
-        <td>
+        <td data-label="Product"><a href="/products/${line.productId}">${line.name}</a></td>
+        <td class="num" data-label="Price">${money(line.unitPriceCents)}</td>
+        <td data-label="Quantity">
           <form class="inline" method="post" action="/cart/items/${line.productId}">
             ${csrfField(chrome)}
             <label class="visually-hidden" for="qty-${line.productId}">Quantity of ${line.name}</label>
@@ -35,7 +35,7 @@ export function cartView(chrome: Chrome, cart: Cart, notice?: { kind: "ok" | "er
             <button class="secondary" type="submit">Update</button>
           </form>
         </td>
-        <td class="num" data-testid="line-total">${money(line.unitPriceCents * line.quantity)}</td>
+        <td class="num" data-label="Total" data-testid="line-total">${money(line.unitPriceCents * line.quantity)}</td>
         <td>
           <form method="post" action="/cart/items/${line.productId}/remove">
             ${csrfField(chrome)}
@@ -51,7 +51,7 @@ export function cartView(chrome: Chrome, cart: Cart, notice?: { kind: "ok" | "er
     body: html`${notice ? alert(notice.kind, notice.text) : ""}
       <h1>Your cart</h1>
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">
             Items in your cart
           </caption>

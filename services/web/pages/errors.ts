@@ -95,5 +95,5 @@ export function errorDocument(status: number, retryAfterS: number): string {
           : status < 500
             ? badRequestView()
             : serverErrorView();
-  return layout({ user: null, csrf: "", cartCount: null }, view);
+  return layout({ user: null, csrf: "", cartCount: null, sessionUnknown: true }, view);
 }

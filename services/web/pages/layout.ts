@@ -8,6 +8,13 @@ export interface Chrome {
   csrf: string;
   /** Units in the cart; null when unknown (signed out, or the cart did not answer). */
   cartCount: number | null;
+  /**
+   * The gateway's own error pages are written without reading the session: they
+   * offer neither "Log in" to a shopper who is signed in nor "Log out".
+   */
+  sessionUnknown?: true;
+  /** A message carried over a redirect (registered, signed out), shown above the page. */
+  notice?: string;
 }
 
 export interface View {
@@ -31,7 +38,8 @@ function nav(chrome: Chrome): Html {
   const { user } = chrome;
   const cart = chrome.cartCount ? `Cart (${chrome.cartCount})` : "Cart";
   const account = user
-    ? html`<li><a href="/orders">Orders</a></li>
+    ? html`<li class="who" data-testid="signed-in-as">Signed in as <strong>${user.email}</strong></li>
+        <li><a href="/orders">Orders</a></li>
         <li><a href="/notifications">Notifications</a></li>
         ${user.role === "admin" ? html`<li><a href="/admin">Admin</a></li>` : ""}
         <li>
@@ -39,8 +47,10 @@ function nav(chrome: Chrome): Html {
             ${csrfField(chrome)}<button class="linklike" type="submit" data-testid="logout">Log out</button>
           </form>
         </li>`
-    : html`<li><a href="/login">Log in</a></li>
-        <li><a href="/register">Register</a></li>`;
+    : chrome.sessionUnknown
+      ? ""
+      : html`<li><a href="/login">Log in</a></li>
+          <li><a href="/register">Register</a></li>`;
   return html`<nav aria-label="Main">
     <ul>
       <li><a href="/">Shop</a></li>
@@ -57,6 +67,7 @@ export function layout(chrome: Chrome, view: View): string {
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${view.title} · Agora</title>
+      <link rel="icon" type="image/svg+xml" href="${trusted(assets.icon.url)}" />
       <link rel="stylesheet" href="${trusted(assets.css.url)}" />
       <script src="${trusted(assets.js.url)}" defer></script>
     </head>
@@ -68,7 +79,7 @@ export function layout(chrome: Chrome, view: View): string {
           ${nav(chrome)}
         </div>
       </header>
-      <main id="main">${view.body}</main>
+      <main id="main">${chrome.notice ? alert("ok", chrome.notice) : ""}${view.body}</main>
       <footer class="site">
         Agora, a reference shop. Test cards: 4242 4242 4242 4242 (approved), 4000 0000 0000 0002 (declined).
       </footer>

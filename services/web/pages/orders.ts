@@ -1,6 +1,7 @@
 import type { Notification, Order, OrderStatus, Page } from "../../../contracts";
 import { html, type Html } from "../domain/html";
 import { formatPrice } from "../domain/money";
+import { shortOrderId } from "../../../contracts/format";
 import { alert, type View } from "./layout";
 
 export function statusBadge(status: OrderStatus): Html {
@@ -18,10 +19,12 @@ function pager(base: string, page: Page<unknown>): Html | "" {
   </nav>`;
 }
 
-export function ordersTable(orders: Page<Order>, base: string, showCustomer = false): Html {
+/** `customers` (the admin's list): a Customer column, the email by user id, else the id's first characters. */
+export function ordersTable(orders: Page<Order>, base: string, customers?: Map<string, string>): Html {
+  const showCustomer = customers !== undefined;
   if (orders.rows.length === 0) return html`<p>No orders yet. <a href="/">Start shopping</a>.</p>`;
   return html`<div class="table-wrap">
-      <table>
+      <table class="stack">
         <caption class="visually-hidden">
           Orders
         </caption>
@@ -39,12 +42,18 @@ export function ordersTable(orders: Page<Order>, base: string, showCustomer = fa
           ${orders.rows.map(
             (o) =>
               html`<tr data-testid="order-row" data-order-id="${o.id}">
-                <td><a href="/orders/${o.id}">${o.id.slice(0, 8)}</a></td>
-                <td>${date(o.createdAt)}</td>
-                ${showCustomer ? html`<td>${o.userId.slice(0, 8)}</td>` : ""}
-                <td>${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
-                <td class="num">${formatPrice(o.totalCents, o.currency)}</td>
-                <td>${statusBadge(o.status)}</td>
+                <td data-label="Order"><a href="/orders/${o.id}">${shortOrderId(o.id)}</a></td>
+                <td data-label="Placed">${date(o.createdAt)}</td>
+                ${
+                  customers
+                    ? html`<td data-label="Customer" data-testid="order-customer">
+                        ${customers.get(o.userId) ?? o.userId.slice(0, 8)}
+                      </td>`
+                    : ""
+                }
+                <td data-label="Items">${o.items.reduce((n, i) => n + i.quantity, 0)}</td>
+                <td class="num" data-label="Total">${formatPrice(o.totalCents, o.currency)}</td>
+                <td data-label="Status">${statusBadge(o.status)}</td>
               </tr>`,
           )}
         </tbody>
@@ -64,9 +73,9 @@ export function ordersView(orders: Page<Order>): View {
 export function orderView(order: Order, placed: boolean): View {
   const money = (cents: number) => formatPrice(cents, order.currency);
   return {
-    title: `Order ${order.id.slice(0, 8)}`,
+    title: `Order ${shortOrderId(order.id)}`,
     body: html`${placed && order.status === "CONFIRMED" ? alert("ok", "Thank you! Your order is confirmed.") : ""}
-      <h1>Order ${order.id.slice(0, 8)}</h1>
+      <h1>Order ${shortOrderId(order.id)}</h1>
       <p>Status: ${statusBadge(order.status)}</p>
       ${order.failureReason ? html`<p data-testid="failure-reason">${order.failureReason}</p>` : ""}
       <p class="muted">
@@ -76,7 +85,7 @@ export function orderView(order: Order, placed: boolean): View {
         }
       </p>
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">
             Items of this order
           </caption>
@@ -92,10 +101,10 @@ export function orderView(order: Order, placed: boolean): View {
             ${order.items.map(
               (i) =>
                 html`<tr>
-                  <td><a href="/products/${i.productId}">${i.name}</a></td>
-                  <td class="num">${money(i.unitPriceCents)}</td>
-                  <td class="num">${i.quantity}</td>
-                  <td class="num">${money(i.unitPriceCents * i.quantity)}</td>
+                  <td data-label="Product"><a href="/products/${i.productId}">${i.name}</a></td>
+                  <td class="num" data-label="Price">${money(i.unitPriceCents)}</td>
+                  <td class="num" data-label="Quantity">${i.quantity}</td>
+                  <td class="num" data-label="Total">${money(i.unitPriceCents * i.quantity)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -120,7 +129,7 @@ export function notificationsView(notes: Notification[]): View {
                     <p>${n.body}</p>
                     <p class="muted">
                       ${date(n.createdAt)} · by ${n.channel} ·
-                      <a href="/orders/${n.orderId}">order ${n.orderId.slice(0, 8)}</a>
+                      <a href="/orders/${n.orderId}">order ${shortOrderId(n.orderId)}</a>
                     </p>
                   </li>`,
               )}

@@ -158,7 +158,8 @@ describe("web → catalog", () => {
         const [asked] = shop.calls("catalog.create");
         expect(asked.params).toEqual(newProduct);
         expect(asked.meta.user).toEqual(ADMIN);
-        expect(reply.location).toBe("/admin/products?notice=created");
+        // The page then asks catalog.get whether the product has stock yet; unanswered here, it asks to set it.
+        expect(reply.location).toBe("/admin/products?notice=created-unstocked");
       },
     ));
 

@@ -36,7 +36,7 @@ export const productMatcher = {
 };
 
 const PROVIDERS: Record<string, string[]> = {
-  users: ["resolveToken", "login", "register"],
+  users: ["resolveToken", "login", "register", "lookup"],
   cart: ["get", "setItem", "removeItem"],
   catalog: ["list", "get", "create", "update", "recommended"],
   inventory: ["set"],

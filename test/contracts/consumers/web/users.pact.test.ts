@@ -1,8 +1,8 @@
 import { MatchersV3 as M } from "@pact-foundation/pact";
-import type { AuthResult, Caller } from "../../../../contracts";
+import type { AuthResult, Caller, UserContact } from "../../../../contracts";
 import { consumerPact, expectAction } from "../../pact";
-import { CONTRACT_SESSION } from "../../states";
-import { Storefront } from "./storefront";
+import { CONTRACT_ORDER, CONTRACT_SESSION } from "../../states";
+import { ADMIN, Storefront } from "./storefront";
 
 /** What the storefront needs from users: its session cookie resolved, sign-in and registration forms answered. */
 describe("web → users", () => {
@@ -143,6 +143,46 @@ describe("web → users", () => {
         );
         expect(reply.status).toBe(409);
         expect(reply.body).toContain("An account with this email exists already.");
+      },
+    ));
+
+  it("users.lookup: the email of each order's customer, for the admin's order list", () =>
+    expectAction<UserContact[]>(
+      pact,
+      {
+        state: "the contract customer is registered",
+        description: "users.lookup answers the admin the contract customer's email",
+        action: "users.lookup",
+        params: { ids: [CONTRACT_SESSION.userId] },
+        meta: { user: ADMIN },
+        answer: {
+          result: M.eachLike({
+            id: M.regex(/^[0-9a-f]{24}$/, CONTRACT_SESSION.userId),
+            email: M.like(CONTRACT_SESSION.email),
+            name: M.like(CONTRACT_SESSION.name),
+          }),
+        },
+      },
+      async (a) => {
+        shop.signedIn = ADMIN;
+        const at = "2026-01-01T00:00:00.000Z";
+        const order = {
+          id: CONTRACT_ORDER,
+          userId: CONTRACT_SESSION.userId,
+          status: "CONFIRMED",
+          items: [{ productId: "132f2cd9f1713e80022b3801", name: "Mug", quantity: 1, unitPriceCents: 1400 }],
+          totalCents: 1400,
+          currency: "EUR",
+          createdAt: at,
+          updatedAt: at,
+        };
+        shop.answer("orders.listAll", { result: { rows: [order], total: 1, page: 1, pageSize: 50, totalPages: 1 } });
+        shop.answer("users.lookup", a);
+        const page = await shop.request("web.adminOrders", {});
+        const [asked] = shop.calls("users.lookup");
+        expect(asked.params).toEqual({ ids: [CONTRACT_SESSION.userId] });
+        expect(asked.meta.user).toEqual(ADMIN);
+        expect(page.body).toContain(CONTRACT_SESSION.email);
       },
     ));
 });
