@@ -224,16 +224,18 @@ async function awaitOutcome(deps: SagaDeps, order: OrderDoc, input: CheckoutInpu
   const deadline = now(deps).getTime() + input.waitMs;
   let current = order;
   let nextCheck = 0;
-  while (current.status === "PENDING" && now(deps).getTime() < deadline) {
-    if (now(deps).getTime() >= nextCheck) {
+  for (;;) {
+    if (current.status !== "PENDING") return current;
+    const at = now(deps).getTime();
+    if (at >= nextCheck) {
       const taken = await takeOverFromGoneDriver(deps, current);
       if (taken) return drive(deps, taken, input.card);
-      nextCheck = now(deps).getTime() + DRIVER_CHECK_MS;
+      nextCheck = at + DRIVER_CHECK_MS;
     }
+    if (at >= deadline) return current;
     await (deps.sleep ?? delay)(50);
     current = (await deps.store.get(order._id)) ?? current;
   }
-  return current;
 }
 
 /** How often a waiting request checks that the order's driver is still there. */
