@@ -146,7 +146,9 @@ describe("failover: calls to a dead or hung replica are answered by its twin", (
 
     for (const { name, at } of faults) {
       const { count, endings, slowestAfterMs } = inFlightAt(load.exchanges, at);
-      console.log(`${name}: ${count} request(s) in flight, ended ${JSON.stringify(endings)}, slowest ${slowestAfterMs} ms after`);
+      console.log(
+        `${name}: ${count} request(s) in flight, ended ${JSON.stringify(endings)}, slowest ${slowestAfterMs} ms after`,
+      );
     }
     const failed = (e: Exchange) => e.status === 0 || (e.status ?? 0) >= 500;
     const since = (at: number) => {

@@ -108,7 +108,12 @@ describe("checkout saga", () => {
 
     it("is driven to its outcome by the repeated request, with its card", async () => {
       crashAt = "orders:after-reserve";
-      await expect(checkout(withDriver("i1@orders-1", () => false), input)).rejects.toBeInstanceOf(Crash);
+      await expect(
+        checkout(
+          withDriver("i1@orders-1", () => false),
+          input,
+        ),
+      ).rejects.toBeInstanceOf(Crash);
       const order = await checkout(
         withDriver("i2@orders-2", (driver) => driver === "i1@orders-1"),
         input,
@@ -121,8 +126,16 @@ describe("checkout saga", () => {
 
     it("is only waited for while its driver is there", async () => {
       crashAt = "orders:after-reserve";
-      await expect(checkout(withDriver("i1@orders-1", () => false), input)).rejects.toBeInstanceOf(Crash);
-      const order = await checkout(withDriver("i2@orders-2", () => false), input);
+      await expect(
+        checkout(
+          withDriver("i1@orders-1", () => false),
+          input,
+        ),
+      ).rejects.toBeInstanceOf(Crash);
+      const order = await checkout(
+        withDriver("i2@orders-2", () => false),
+        input,
+      );
       expect(order).toMatchObject({ status: "PENDING", driver: "i1@orders-1" });
       expect(shop.chargeCalls).toBe(0);
     });
