@@ -150,6 +150,13 @@ describe("failover: calls to a dead or hung replica are answered by its twin", (
         `${name}: ${count} request(s) in flight, ended ${JSON.stringify(endings)}, slowest ${slowestAfterMs} ms after`,
       );
     }
+    // For scale: how long requests took over the whole run, faults or not (a loaded two-core machine is slow).
+    const took = load.exchanges
+      .filter((e) => e.end !== undefined)
+      .map((e) => e.end! - e.start)
+      .sort((a, b) => a - b);
+    const pct = (p: number) => took[Math.min(took.length - 1, Math.floor((took.length * p) / 100))];
+    console.log(`all requests: p50 ${pct(50)} ms, p99 ${pct(99)} ms, slowest ${took[took.length - 1]} ms`);
     const failed = (e: Exchange) => e.status === 0 || (e.status ?? 0) >= 500;
     const since = (at: number) => {
       const last = faults.filter((f) => f.at <= at).pop();
