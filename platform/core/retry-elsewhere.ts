@@ -12,6 +12,12 @@ import { Strategies, type ActionHandler, type Context, type Middleware } from "m
  * which never travel), and the balancer skips those nodes while another
  * replica is available. With every replica tried, it picks among all of
  * them as before.
+ *
+ * Relies on moleculer@0.15.2's retry middleware (src/middlewares/retry.js)
+ * calling again through the balancer with `ctx.copy()`, which shares
+ * `locals`, and on the remoteAction hook running once per attempt: public
+ * extension points, no private state; test/unit/retry-elsewhere.test.ts
+ * fails if an upgrade changes either.
  */
 
 const TRIED = Symbol("triedNodes");
