@@ -65,6 +65,10 @@ describe("failover: calls to a dead or hung replica are answered by its twin", (
       // is dropped for missed heartbeats only after 30 s: longer than any fault here lasts.
       HEARTBEAT_INTERVAL: "1",
       HEARTBEAT_TIMEOUT: "30",
+      // No health or Prometheus listener: fifteen nodes restarted in turn on a machine shared with
+      // other tests would each take two more free ports, and one taken meanwhile fails a restart.
+      HEALTH_PORT: "0",
+      METRICS_PORT: "0",
       ...(process.env.FAILOVER_EXTRA_ENV ? JSON.parse(process.env.FAILOVER_EXTRA_ENV) : {}),
     };
     gateway = await startAgoraNode({ services: ["api"], nodeID: "fo-gateway", transporter: nats.url, env });
