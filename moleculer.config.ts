@@ -27,7 +27,8 @@ import { healthPort, startHealthServer } from "./platform/observability/health";
 import { nodeProbeService } from "./platform/observability/node-probe";
 import { closeServer } from "./platform/gateway/close-server";
 import { ActionAccessMiddleware } from "./platform/security/access-middleware";
-import { isNoEndpointError, refusedByLeavingNode, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
+import { isNoEndpointError, refusedByNode, UNAVAILABLE_TYPE } from "./platform/gateway/unavailable";
+import { RetryElsewhereMiddleware, RetryElsewhereStrategy } from "./platform/core/retry-elsewhere";
 
 // Every service's variables, whichever services this node runs: parsed with the platform's at start.
 declareVariables(serviceVariables);
@@ -104,7 +105,8 @@ const brokerOptions: BrokerOptions = {
   // retried call cannot apply twice. Not "no node offers it" (service not
   // found / not available): waiting 0.7 s in retries would only delay the 503
   // that tells the client to come back (docs/fault-isolation.md). Except a
-  // node that refused the call because it is leaving: another replica may take it.
+  // node that refused the call (leaving, or restarted and not ready yet): another
+  // replica may take it. A retry goes to a replica the call has not tried (RetryElsewhere).
   retryPolicy: {
     enabled: true,
     retries: 3,
@@ -112,13 +114,14 @@ const brokerOptions: BrokerOptions = {
     maxDelay: 1000,
     factor: 2,
     check: (err: Error) =>
-      !!(err as Errors.MoleculerRetryableError).retryable && (!isNoEndpointError(err) || refusedByLeavingNode(err)),
+      !!(err as Errors.MoleculerRetryableError).retryable && (!isNoEndpointError(err) || refusedByNode(err)),
   },
 
   // Spread calls round-robin over all instances, but use a local instance when
   // there is one: an in-process call costs microseconds, a NATS hop ~0.1 ms.
+  // A retried call skips the replicas it already tried (platform/core/retry-elsewhere.ts).
   registry: {
-    strategy: "RoundRobin",
+    strategy: RetryElsewhereStrategy,
     preferLocal: true,
   },
 
@@ -193,6 +196,8 @@ const brokerOptions: BrokerOptions = {
     NatsReconnectMiddleware(),
     // A REPL call refused for want of `--#$system`: a hint instead of a stack (dev/repl-auth-hint.ts).
     ReplAuthHintMiddleware,
+    // Each attempt of a call records its node, so that a retry goes to another replica.
+    RetryElsewhereMiddleware(),
   ],
 
   // $node.observe on every node (for /status); a getter, because Moleculer

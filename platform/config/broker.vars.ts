@@ -66,9 +66,9 @@ export const brokerVariables = {
     doc: "ms an open breaker waits before one call probes the endpoint (success closes it)",
   }),
   DEAD_NODE_PING_AFTER_MS: int({
-    default: 0,
+    default: 300,
     min: 0,
-    doc: "ms a call may wait on another node before that node is pinged (`0`: off; compose: 300)",
+    doc: "ms a call may wait on another node before that node is pinged (`0`: off)",
   }),
   DEAD_NODE_PING_TIMEOUT_MS: int({
     default: 700,

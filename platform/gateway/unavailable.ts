@@ -35,13 +35,20 @@ export function isNoEndpointError(err: ErrorLike | null | undefined): boolean {
 }
 
 /**
- * A node that is shutting down refused the call ("not available on '<node>'"):
- * it sent its empty service list before stopping, but a busy caller can pick it
- * until that arrives. Another replica can take the call, so it is retried,
- * unlike "no node offers it" found by the caller's own registry.
+ * A node refused the call: it is shutting down ("not available on '<node>'": it
+ * sent its empty service list before stopping, but a busy caller can pick it
+ * until that arrives), or it has not started its services yet ("not found on
+ * '<node>'": a replica restarted under the same node ID, still listed with its
+ * old services by callers that have not had its new INFO). Another replica can
+ * take the call, so it is retried, unlike "no node offers it" found by the
+ * caller's own registry (no node named).
  */
-export function refusedByLeavingNode(err: ErrorLike | null | undefined): boolean {
-  return err?.type === "SERVICE_NOT_AVAILABLE" && !!(err.data as { nodeID?: unknown } | undefined)?.nodeID;
+export function refusedByNode(err: ErrorLike | null | undefined): boolean {
+  const type = err?.type;
+  return (
+    (type === "SERVICE_NOT_AVAILABLE" || type === "SERVICE_NOT_FOUND") &&
+    !!(err?.data as { nodeID?: unknown } | undefined)?.nodeID
+  );
 }
 
 /** The service named in a no-endpoint error (`data.action` is "svc.action"), if any. */

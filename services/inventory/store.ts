@@ -16,10 +16,24 @@ export function reservationsAdapter(broker: ServiceBroker, logger: Service["logg
 /**
  * The inventory's only data access: stock rows and reservations.
  *
- * Every stock move is one conditional write on one row that also adds or
- * removes the order's hold marker (`holds.<orderId>`) on that row, so it
- * applies at most once per order and product however often it is re-run.
+ * Every stock move is one conditional write on one row that also sets the
+ * order's hold marker (`holds.<orderId>`) on that row, so it applies at most
+ * once per order and product however often it is re-run: a hold writes the
+ * quantity held (> 0), a sale or a release marks it spent (minus the time it
+ * was spent, in ms). The spent marker stays: a node that was hung in the middle
+ * of the order's reserve and resumes after the twin has reserved and sold (or
+ * released) it finds the marker and places no hold that nothing would release
+ * (the failover test found that race when the marker was removed). Spent
+ * markers older than SPENT_MARKER_TTL_MS are dropped by the row's next sale or
+ * release, so a row holds those of the last ten minutes only.
  */
+/**
+ * How long a spent marker blocks a late hold: far beyond a reserve call's own
+ * life (REQUEST_TIMEOUT, 10 s, and its retries). A node hung longer than this
+ * in the middle of a reserve could still place one hold nothing releases.
+ */
+export const SPENT_MARKER_TTL_MS = 10 * 60_000;
+
 export class InventoryStore implements StockStore {
   readonly levels: DocStore<LevelDoc>;
   readonly reservations: DocStore<ReservationDoc>;
@@ -99,9 +113,22 @@ export class InventoryStore implements StockStore {
     const marker = `holds.${orderId}`;
     const updated = await this.levels.update(
       productId,
-      { [marker]: { $exists: true } },
-      { $inc: inc, $unset: { [marker]: true }, $set: { updatedAt: at } },
+      { [marker]: { $gt: 0 } },
+      { $inc: inc, $set: { [marker]: -Date.parse(at), updatedAt: at } },
     );
+    if (updated) await this.dropOldSpentMarkers(updated, at);
     return updated !== null;
+  }
+
+  /** One conditional write: it applies only if none of those markers changed meanwhile (else the next sale does it). */
+  private async dropOldSpentMarkers(level: LevelDoc, at: string): Promise<void> {
+    const cutoff = Date.parse(at) - SPENT_MARKER_TTL_MS;
+    const old = Object.entries(level.holds ?? {}).filter(([, value]) => value < 0 && -value < cutoff);
+    if (old.length === 0) return;
+    await this.levels.update(
+      level._id,
+      Object.fromEntries(old.map(([orderId, value]) => [`holds.${orderId}`, value])),
+      { $unset: Object.fromEntries(old.map(([orderId]) => [`holds.${orderId}`, true])) },
+    );
   }
 }

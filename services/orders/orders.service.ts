@@ -6,6 +6,7 @@ import { NotFoundError } from "../../platform/core/errors";
 import { faultPoint } from "../../dev/fault-injection";
 import { systemCaller } from "../../platform/security/system-caller";
 import { orderFinished } from "../../platform/observability/business-metrics";
+import { processGone, processId } from "../../platform/core/process-liveness";
 import { checkout, recoverUnattended, type CheckoutPorts, type SagaDeps } from "./domain/checkout.saga";
 import { checkCard, checkIdempotencyKey, checkoutError, toOrder } from "./domain/order.rules";
 import { relayOutbox } from "./domain/outbox-relay";
@@ -152,6 +153,11 @@ export default defineService<DbMethods & OrdersMethods & OrdersThis>()(ordersCon
         onTerminal: (order) => {
           orderFinished(this.broker, order.status, order.createdAt);
           setImmediate(() => void this.relayNow());
+        },
+        // A checkout repeated here while the process driving it is gone is taken over (checkout.saga.ts).
+        driver: {
+          id: processId(this.broker),
+          gone: (driver) => processGone(this.broker, driver, config.DEAD_NODE_PING_TIMEOUT_MS),
         },
       };
     },

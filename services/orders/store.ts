@@ -83,6 +83,16 @@ export class OrderStore {
     await this.docs.update(order._id, {}, { $set: { done: { ...current.done, [step]: false }, settled: false } });
   }
 
+  /** The checkout of a PENDING order passes to `driver` if `order.driver` still drives it; null when not. */
+  takeOver(order: OrderDoc, driver: string, leaseMs: number): Promise<OrderDoc | null> {
+    const now = this.now();
+    return this.docs.update(
+      order._id,
+      { status: "PENDING", driver: order.driver ?? null },
+      { $set: { driver, leaseUntil: now.getTime() + leaseMs, updatedAt: now.toISOString() } },
+    );
+  }
+
   /** Takes the lease of an unsettled order whose lease has run out; null when another driver holds it. */
   claim(id: string, leaseMs: number): Promise<OrderDoc | null> {
     const now = this.now().getTime();

@@ -40,13 +40,35 @@ export default defineService<DbMethods & UsersMethods>()(usersContract, {
       restStatus: 201,
       async handler(ctx) {
         const email = normalizeEmail(ctx.params.email);
+        const id = userIdForEmail(email);
+        // The same request again (retried after its node died): answered as the first time, if
+        // the password matches too; any other registration of a taken email is a conflict.
+        const repeated = async (doc: UserDoc | null) => {
+          if (!doc?.registeredBy || doc.registeredBy !== ctx.requestID) return false;
+          return credentialsMatch(doc, email, ctx.params.password);
+        };
+        const registered = (doc: UserDoc) => {
+          ctx.meta.$location = "/api/v1/me";
+          return this.authResult(doc);
+        };
         // Saves a hash for the common case; the insert below is what decides a race.
-        if (await this.accounts.get(userIdForEmail(email))) throw emailTaken();
+        const existing = await this.accounts.get(id);
+        if (existing) {
+          if (await repeated(existing)) return registered(existing);
+          throw emailTaken();
+        }
         const passwordHash = await hashPassword(ctx.params.password);
-        const doc = newUserDoc({ email, name: ctx.params.name, role: "customer", passwordHash });
-        if (!(await this.accounts.insert(doc))) throw emailTaken();
-        ctx.meta.$location = "/api/v1/me";
-        return this.authResult(doc);
+        const doc = newUserDoc({
+          email,
+          name: ctx.params.name,
+          role: "customer",
+          passwordHash,
+          registeredBy: ctx.requestID ?? null,
+        });
+        if (await this.accounts.insert(doc)) return registered(doc);
+        const raced = await this.accounts.get(id);
+        if (raced && (await repeated(raced))) return registered(raced);
+        throw emailTaken();
       },
     },
 

@@ -55,6 +55,23 @@ describe("register", () => {
     expect(again.body).toMatchObject({ code: 409, type: "CONFLICT" });
   });
 
+  it("answers the same request sent again as the first time (a retry after its node died), any other with 409", async () => {
+    const email = unique("again");
+    const send = (requestId: string, password: string) =>
+      request<AuthResult>(node.url, "POST", "/api/v1/auth/register", {
+        body: { email, password, name: "A" },
+        headers: { "x-request-id": requestId },
+      });
+    const first = await send("register-request-0001", "password-1");
+    expect(first.status).toBe(201);
+    const again = await send("register-request-0001", "password-1");
+    expect(again.status).toBe(201);
+    expect(again.body.user).toEqual(first.body.user);
+    // Another request, or the same request id with another password: the email is taken.
+    expect((await send("register-request-0002", "password-1")).status).toBe(409);
+    expect((await send("register-request-0001", "password-2")).status).toBe(409);
+  });
+
   it("lets exactly one of many concurrent registrations of one email win", async () => {
     const email = unique("race");
     const results = await Promise.all(

@@ -1,5 +1,6 @@
 import { call, type Product } from "../../contracts";
 import { newId } from "../../platform/core/ids";
+import { SPENT_MARKER_TTL_MS, type InventoryStore } from "../../services/inventory/store";
 import { startNode, type TestNode } from "../helpers/node";
 
 /**
@@ -53,6 +54,59 @@ export function inventoryConcurrencyScenario(storeName: string): void {
       );
       const after = await call(node.broker, "inventory.get", { productId: product.id });
       expect(after).toMatchObject({ available: 0, reserved: 0, committed: 5 });
+    });
+
+    it("a hold from a node that hung mid-reserve and resumed after the order was sold or released holds nothing", async () => {
+      // What the resumed node does next: its hold for the order, on a row the twin has already moved on.
+      const store = (node.broker.getLocalService("inventory") as unknown as { store: InventoryStore }).store;
+      const late = await call(node.broker, "catalog.create", {
+        sku: `LATE-${Date.now()}`,
+        name: "Late hold",
+        priceCents: 700,
+        currency: "EUR",
+        category: "test",
+      });
+      await call(node.broker, "inventory.set", { productId: late.id, quantity: 4 });
+      const item = { productId: late.id, quantity: 1 };
+      const sold = newId();
+      await call(node.broker, "inventory.reserve", { orderId: sold, items: [item] });
+      await call(node.broker, "inventory.commit", { orderId: sold });
+      const released = newId();
+      await call(node.broker, "inventory.reserve", { orderId: released, items: [item] });
+      await call(node.broker, "inventory.release", { orderId: released });
+
+      expect(await store.hold(sold, item, new Date().toISOString())).toBe(false);
+      expect(await store.hold(released, item, new Date().toISOString())).toBe(false);
+      // And the resumed reserve itself changes nothing either.
+      await call(node.broker, "inventory.reserve", { orderId: sold, items: [item] });
+      expect(await call(node.broker, "inventory.get", { productId: late.id })).toMatchObject({
+        available: 3,
+        reserved: 0,
+        committed: 1,
+      });
+    });
+
+    it("a row keeps the spent markers of the last ten minutes only", async () => {
+      const store = (node.broker.getLocalService("inventory") as unknown as { store: InventoryStore }).store;
+      const row = await call(node.broker, "catalog.create", {
+        sku: `SPENT-${Date.now()}`,
+        name: "Spent markers",
+        priceCents: 700,
+        currency: "EUR",
+        category: "test",
+      });
+      await call(node.broker, "inventory.set", { productId: row.id, quantity: 4 });
+      const item = { productId: row.id, quantity: 1 };
+      const t0 = Date.now();
+      const at = (ms: number) => new Date(t0 + ms).toISOString();
+      const [first, second] = [newId(), newId()];
+      expect(await store.hold(first, item, at(0))).toBe(true);
+      expect(await store.sell(first, item, at(0))).toBe(true);
+      expect(await store.hold(second, item, at(SPENT_MARKER_TTL_MS + 1000))).toBe(true);
+      expect(await store.sell(second, item, at(SPENT_MARKER_TTL_MS + 1000))).toBe(true);
+      const level = await store.level(row.id);
+      expect(Object.keys(level!.holds)).toEqual([second]);
+      expect(level).toMatchObject({ available: 2, reserved: 0, committed: 2 });
     });
 
     it("a multi-item race for the last units leaves nothing half-reserved", async () => {

@@ -99,6 +99,48 @@ describe("checkout saga", () => {
     expect(order.leaseUntil).toBe(clock + LEASE);
   });
 
+  describe("a repeated checkout of an order whose driver is gone (killed, hung, restarted)", () => {
+    const withDriver = (id: string, gone: (driver: string) => boolean): SagaDeps => ({
+      ...deps(),
+      driver: { id, gone: async (driver) => gone(driver) },
+    });
+    const input = { userId: USER, idempotencyKey: "key-00000001", card: CARD, waitMs: 0 };
+
+    it("is driven to its outcome by the repeated request, with its card", async () => {
+      crashAt = "orders:after-reserve";
+      await expect(
+        checkout(
+          withDriver("i1@orders-1", () => false),
+          input,
+        ),
+      ).rejects.toBeInstanceOf(Crash);
+      const order = await checkout(
+        withDriver("i2@orders-2", (driver) => driver === "i1@orders-1"),
+        input,
+      );
+      expect(order).toMatchObject({ status: "CONFIRMED", settled: true, driver: "i2@orders-2" });
+      expect(shop.chargeCalls).toBe(1);
+      expect(shop.committedQty()).toBe(2);
+      expect(shop.reservedQty()).toBe(0);
+    });
+
+    it("is only waited for while its driver is there", async () => {
+      crashAt = "orders:after-reserve";
+      await expect(
+        checkout(
+          withDriver("i1@orders-1", () => false),
+          input,
+        ),
+      ).rejects.toBeInstanceOf(Crash);
+      const order = await checkout(
+        withDriver("i2@orders-2", () => false),
+        input,
+      );
+      expect(order).toMatchObject({ status: "PENDING", driver: "i1@orders-1" });
+      expect(shop.chargeCalls).toBe(0);
+    });
+  });
+
   it("rejects an empty cart without storing an order", async () => {
     shop.cart = { items: [], totalCents: 0, currency: "EUR" };
     await expect(run()).rejects.toMatchObject({ code: 422, type: "CART_EMPTY" });

@@ -32,6 +32,7 @@ describe("user rules", () => {
       role: "customer",
       passwordHash: "$argon2id$...",
       createdAt: "2026-01-02T03:04:05.000Z",
+      registeredBy: null,
     });
     const user = publicUser({ ...doc, extra: "stored later" } as typeof doc);
     expect(user).toEqual({ id: doc._id, email: "x@y.io", name: "Xavier", role: "customer", createdAt: doc.createdAt });

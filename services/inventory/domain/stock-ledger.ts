@@ -199,7 +199,7 @@ export class StockLedger {
     return { reservation: committed ?? (await this.mustGet(current.orderId)), touched };
   }
 
-  /** available → reserved for one item, once per order. */
+  /** available → reserved for one item, once per order (a spent marker: held once, then sold or released). */
   private async hold(orderId: string, item: StockItem): Promise<"held" | "already" | "short"> {
     if (await this.store.hold(orderId, item, this.at())) return "held";
     const level = await this.store.level(item.productId);

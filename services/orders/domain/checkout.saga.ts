@@ -62,6 +62,8 @@ export interface SagaDeps {
   sleep?(ms: number): Promise<void>;
   /** Charge attempts on errors that say nothing about the outcome (timeouts, 5xx). */
   chargeAttempts?: number;
+  /** This process as an order's driver, and whether another driver's process is gone (dead, hung, restarted). */
+  driver?: { id: string; gone(driver: string): Promise<boolean> };
 }
 
 export interface CheckoutInput {
@@ -76,17 +78,21 @@ export interface CheckoutInput {
 export async function checkout(deps: SagaDeps, input: CheckoutInput): Promise<OrderDoc> {
   const orderId = orderIdFor(input.userId, input.idempotencyKey);
   const existing = await deps.store.get(orderId);
-  if (existing) return awaitOutcome(deps, existing, input.waitMs);
+  if (existing) return awaitOutcome(deps, existing, input);
 
   const cart = await deps.ports.cartSnapshot(input.userId);
   if (cart.items.length === 0) throw new UnprocessableError("The cart is empty", "CART_EMPTY");
 
-  const order = newOrderDoc(orderId, input.userId, cart, now(deps), deps.leaseMs);
+  const order = newOrderDoc(orderId, input.userId, cart, now(deps), deps.leaseMs, deps.driver?.id ?? null);
   if (!(await deps.store.create(order))) {
     // The same key arrived twice at once; the other request drives the order.
-    return awaitOutcome(deps, (await deps.store.get(orderId)) ?? order, input.waitMs);
+    return awaitOutcome(deps, (await deps.store.get(orderId)) ?? order, input);
   }
-  const decided = await runSteps(deps, order, input.card);
+  return drive(deps, order, input.card);
+}
+
+async function drive(deps: SagaDeps, order: OrderDoc, card: Card): Promise<OrderDoc> {
+  const decided = await runSteps(deps, order, card);
   return settleQuietly(deps, decided);
 }
 
@@ -206,15 +212,42 @@ async function refundLateCharge(deps: SagaDeps, order: OrderDoc): Promise<void> 
   }
 }
 
-/** A repeated request: wait (bounded) for the first one to finish, then answer what it answered. */
-async function awaitOutcome(deps: SagaDeps, order: OrderDoc, waitMs: number): Promise<OrderDoc> {
-  const deadline = now(deps).getTime() + waitMs;
+/**
+ * A repeated request: wait (bounded) for the first one to finish, then answer
+ * what it answered. When the process driving it is gone (killed, hung,
+ * restarted: the gateway's retry of a call lost with it lands here), this
+ * request drives the order itself, with its own card: every step is idempotent
+ * by order id, and leaving PENDING is one conditional write, so a driver
+ * judged gone wrongly (only slow) and this one agree on one outcome.
+ */
+async function awaitOutcome(deps: SagaDeps, order: OrderDoc, input: CheckoutInput): Promise<OrderDoc> {
+  const deadline = now(deps).getTime() + input.waitMs;
   let current = order;
-  while (current.status === "PENDING" && now(deps).getTime() < deadline) {
+  let nextCheck = 0;
+  for (;;) {
+    if (current.status !== "PENDING") return current;
+    const at = now(deps).getTime();
+    if (at >= nextCheck) {
+      const taken = await takeOverFromGoneDriver(deps, current);
+      if (taken) return drive(deps, taken, input.card);
+      nextCheck = at + DRIVER_CHECK_MS;
+    }
+    if (at >= deadline) return current;
     await (deps.sleep ?? delay)(50);
     current = (await deps.store.get(order._id)) ?? current;
   }
-  return current;
+}
+
+/** How often a waiting request checks that the order's driver is still there. */
+const DRIVER_CHECK_MS = 1000;
+
+async function takeOverFromGoneDriver(deps: SagaDeps, order: OrderDoc): Promise<OrderDoc | null> {
+  const self = deps.driver;
+  if (!self || !order.driver || order.driver === self.id || order.status !== "PENDING") return null;
+  if (!(await self.gone(order.driver))) return null;
+  const taken = await deps.store.takeOver(order, self.id, deps.leaseMs);
+  if (taken) deps.log.warn(`Order ${order._id}: its driver ${order.driver} is gone; this request drives it now.`);
+  return taken;
 }
 
 /**

@@ -48,6 +48,11 @@ export interface OrderDoc extends StoredDoc {
   settled: boolean;
   /** Epoch ms until which one driver owns the order; others wait for it to pass. */
   leaseUntil: number;
+  /**
+   * The process driving the checkout (`<instanceID>@<nodeID>`): a repeated request on
+   * another node takes the order over when that process is gone. Older orders lack it.
+   */
+  driver?: string | null;
   outbox: OutboxEntry | null;
   outboxPending: boolean;
   outboxAttempts: number;
@@ -103,7 +108,14 @@ export function checkCard(card: Card, now: Date = new Date()): void {
   }
 }
 
-export function newOrderDoc(orderId: string, userId: string, cart: Cart, now: Date, leaseMs: number): OrderDoc {
+export function newOrderDoc(
+  orderId: string,
+  userId: string,
+  cart: Cart,
+  now: Date,
+  leaseMs: number,
+  driver: string | null = null,
+): OrderDoc {
   const timestamp = now.toISOString();
   return {
     _id: orderId,
@@ -127,6 +139,7 @@ export function newOrderDoc(orderId: string, userId: string, cart: Cart, now: Da
     todo: [],
     settled: false,
     leaseUntil: now.getTime() + leaseMs,
+    driver,
     outbox: null,
     outboxPending: false,
     outboxAttempts: 0,

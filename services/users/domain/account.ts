@@ -11,6 +11,12 @@ export interface UserDoc {
   role: Role;
   passwordHash: string;
   createdAt: string;
+  /**
+   * The request id of the registration that created it: the same request sent again (the
+   * retry policy's retry after the node that ran it died, or a NATS resend) is answered as
+   * the first was, not with "already registered". Older accounts lack it.
+   */
+  registeredBy?: string | null;
 }
 
 /**
@@ -33,7 +39,7 @@ export function userIdForEmail(normalizedEmail: string): string {
 }
 
 export function newUserDoc(
-  input: { email: string; name: string; role: Role; passwordHash: string },
+  input: { email: string; name: string; role: Role; passwordHash: string; registeredBy?: string | null },
   now: Date = new Date(),
 ): UserDoc {
   const email = normalizeEmail(input.email);
@@ -44,6 +50,7 @@ export function newUserDoc(
     role: input.role,
     passwordHash: input.passwordHash,
     createdAt: now.toISOString(),
+    registeredBy: input.registeredBy ?? null,
   };
 }
 
