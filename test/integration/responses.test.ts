@@ -264,7 +264,7 @@ it("cart, checkout, orders and notifications", async () => {
   });
 });
 
-it("probes, status and the document itself", async () => {
+it("probes, status, the document itself and the icon", async () => {
   for (const path of [
     "/healthz",
     "/readyz",
@@ -272,6 +272,7 @@ it("probes, status and the document itself", async () => {
     "/status.json",
     "/api/openapi.json",
     "/api/docs/agora-init.js",
+    "/favicon.ico",
   ]) {
     await checked("GET", path);
   }
