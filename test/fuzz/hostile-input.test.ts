@@ -57,6 +57,18 @@ interface Answer {
   body: string;
 }
 
+/** Sends one generated request and counts its status; with no answer, says what the node printed last. */
+async function answerTo(r: HostileRequest, statuses: Map<number, number>): Promise<Answer> {
+  let answer: Answer;
+  try {
+    answer = await send(r);
+  } catch (err) {
+    throw new Error(`no answer (${String(err)}) to\n${describeRequest(r)}\n${node.output().slice(-2000)}`);
+  }
+  statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+  return answer;
+}
+
 /** One request over its own connection, sent exactly as generated (node:http, not fetch, which rewrites some). */
 function send(r: HostileRequest, baseUrl = node.url): Promise<Answer> {
   const { port } = new URL(baseUrl);
@@ -212,13 +224,7 @@ describe(`hostile input over every route of the OpenAPI document (FUZZ_SEED=${SE
       fc.asyncProperty(arbitrary, async (r) => {
         // Once the node is gone, no request can say anything: report the one that ended it.
         fc.pre(node.child.exitCode === null && node.child.signalCode === null);
-        let answer: Answer;
-        try {
-          answer = await send(r);
-        } catch (err) {
-          throw new Error(`no answer (${String(err)}) to\n${describeRequest(r)}\n${node.output().slice(-2000)}`);
-        }
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const answer = await answerTo(r, statuses);
         const problems = problemsWith(r, answer);
         if (problems.length) {
           throw new Error(
@@ -268,13 +274,7 @@ describe(`hostile input over every route of the OpenAPI document (FUZZ_SEED=${SE
     await fc.assert(
       fc.asyncProperty(arbitrary, async (r) => {
         fc.pre(node.child.exitCode === null && node.child.signalCode === null);
-        let answer: Answer;
-        try {
-          answer = await send(r);
-        } catch (err) {
-          throw new Error(`no answer (${String(err)}) to\n${describeRequest(r)}\n${node.output().slice(-2000)}`);
-        }
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const answer = await answerTo(r, statuses);
         const problems = pageProblemsWith(r, answer);
         if (problems.length) {
           throw new Error(
